@@ -1,0 +1,145 @@
+"""The dataset itself: schema, provenance, disputes, and the answers it must give."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+
+import pandas as pd
+import pytest
+
+from musk_openai import data, queries
+from musk_openai.paths import data_dir
+
+FACT_TABLES = ("figures", "events", "members")
+
+
+def _raw(table: str) -> list[dict[str, str]]:
+    with (data_dir() / f"{table}.csv").open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_every_table_loads_and_validates(ds: data.Dataset) -> None:
+    assert len(ds.sources) == 5
+    assert len(ds.figures) == len(_raw("figures")) >= 16
+    assert len(ds.events) == len(_raw("events")) >= 30
+    assert len(ds.members) == len(_raw("members"))
+    assert ds.figures["value"].dtype == "float64"
+    assert isinstance(ds.figures["bound"].dtype, pd.CategoricalDtype)
+    assert str(ds.events["date_start"].dtype).startswith("datetime64")
+
+
+def test_source_texts_are_the_coded_bytes() -> None:
+    """Checked here from the raw files, independently of the loader."""
+    for row in _raw("sources"):
+        raw = (data_dir() / "sources" / row["file"]).read_bytes()
+        assert hashlib.sha256(raw).hexdigest() == row["sha256"], row["file"]
+    assert len(list((data_dir() / "sources").glob("*.txt"))) == 5
+
+
+@pytest.mark.parametrize("table", FACT_TABLES)
+def test_every_excerpt_is_verbatim_in_its_source(table: str) -> None:
+    files = {r["source_id"]: r["file"] for r in _raw("sources")}
+    for row in _raw(table):
+        text = (data_dir() / "sources" / files[row["source_id"]]).read_text(encoding="utf-8")
+        assert row["excerpt"] in text, f"{table} {row['id']}"
+        assert 0 < len(row["excerpt"]) <= 200
+
+
+def test_ids_are_unique_across_tables() -> None:
+    ids = [r["id"] for t in FACT_TABLES for r in _raw(t)] + [r["source_id"] for r in _raw("sources")]
+    assert len(ids) == len(set(ids))
+
+
+def test_every_cited_source_exists() -> None:
+    known = {r["source_id"] for r in _raw("sources")}
+    cited = {r["source_id"] for t in FACT_TABLES for r in _raw(t)}
+    assert cited <= known
+    assert cited == known, "a source no row cites"
+
+
+def test_each_dispute_has_two_versions_from_distinct_assertors(ds: data.Dataset) -> None:
+    assert set(ds.disputes["subject"]) == {
+        "musk_contribution",
+        "musk_pledge",
+        "musk_opposes_for_profit",
+    }
+    for subject in ds.disputes["subject"]:
+        v = queries.versions(ds, subject)
+        pairs = set(zip(v["asserted_by"], v["source_id"], strict=True))
+        assert len(pairs) >= 2, subject
+        assert v["asserted_by"].nunique() >= 2, subject
+
+
+def test_musk_contribution_keeps_every_version(ds: data.Dataset) -> None:
+    v = queries.musk_contribution(ds)
+    got = {(r.value, r.bound, r.asserted_by, r.source_id) for r in v.itertuples()}
+    assert got == {
+        (44e6, "exact", "Elon Musk", "S000"),
+        (45e6, "exact", "article", "S001"),
+        (100e6, "exact", "article", "S002"),
+        (100e6, "approximate", "Elon Musk", "S004"),
+        (45e6, "upper_bound", "OpenAI", "S004"),
+    }
+
+
+def test_valuation_before_and_after_october_2024(ds: data.Dataset) -> None:
+    v = queries.valuations(ds)
+    assert list(v["value"]) == [86e9, 157e9]
+    assert list(v["date"]) == ["", "2024-10"]
+    assert queries.valuation_multiple(ds) == pytest.approx(157 / 86)
+    round_ = ds.figures[ds.figures["kind"] == "funding_round"]
+    assert list(round_["value"]) == [6.6e9]
+
+
+def test_microsoft_investments_and_stake(ds: data.Dataset) -> None:
+    m = queries.microsoft_investments(ds)
+    assert list(zip(m["value"], m["date"], strict=True)) == [(1e9, "2019"), (10e9, "2023")]
+    assert set(m["date_basis"]) == {"relative"}, "neither date is stated outright in the text"
+    stake = ds.figures[ds.figures["kind"] == "stake"]
+    assert list(zip(stake["payer"], stake["value"], stake["unit"], strict=True)) == [
+        ("Microsoft", 49.0, "percent")
+    ]
+
+
+def test_lawsuit_filed_dropped_refiled(ds: data.Dataset) -> None:
+    steps = queries.lawsuit_steps(ds)
+    stated = steps[steps["date_basis"] == "stated"]
+    assert list(zip(stated["step"], stated["date"], strict=True)) == [
+        ("lawsuit_filed", "2024-03"),
+        ("lawsuit_dropped", "2024-06"),
+        ("lawsuit_refiled", "2024-08"),
+    ]
+    filed = steps[steps["step"] == "lawsuit_filed"]
+    assert set(filed["source_id"]) == {"S000", "S001", "S003", "S004"}
+
+
+def test_named_rivals_match_their_count(ds: data.Dataset) -> None:
+    count = ds.figures.loc[ds.figures["subject"] == "rivals_investors_asked_to_avoid", "value"]
+    rivals = ds.members[ds.members["role"] == "rival"]
+    assert len(rivals) == int(count.iloc[0]) == 5
+
+
+def test_dates_never_claim_more_precision_than_given(ds: data.Dataset) -> None:
+    for df in (ds.figures, ds.events):
+        width = (df["date_end"] - df["date_start"]).dt.days
+        assert (width[df["date_precision"] == "year"] >= 364).all()
+        assert (width[df["date_precision"] == "month"] >= 27).all()
+        assert (width[df["date_precision"] == "day"] == 0).all()
+        assert df.loc[df["date_precision"] == "none", "date_start"].isna().all()
+    days = ds.events[ds.events["date_precision"] == "day"]
+    assert list(days["date"]) == ["2024-10-02"]
+
+
+def test_timeline_merges_agreeing_reports_only(ds: data.Dataset) -> None:
+    t = queries.timeline(ds)
+    founded = t[t["subject"] == "openai_founded"]
+    assert len(founded) == 1 and founded["source_ids"].iloc[0] == "S000, S001, S002, S003"
+    opposed = t[t["subject"] == "musk_opposes_for_profit"]
+    assert sorted(opposed["date"]) == ["2017", "2018", "2020"]
+    assert t["date_start"].is_monotonic_increasing
+
+
+def test_unknown_subject_is_a_clear_error(ds: data.Dataset) -> None:
+    with pytest.raises(KeyError, match="unknown subject 'musk_gift'"):
+        queries.versions(ds, "musk_gift")
