@@ -11,6 +11,7 @@ help:
 	@echo "make test     run the whole test suite"
 	@echo "make lint     ruff, notebook outputs stripped, mypy"
 	@echo "make lab      start JupyterLab on 127.0.0.1 with the project's kernel"
+	@echo "make figures  rebuild figures/ only (both languages), without running the notebooks"
 	@echo "make clean    remove reports/ and caches (keeps .venv)"
 
 setup: $(STAMP)
@@ -35,7 +36,10 @@ lint: $(STAMP)
 	$(BIN)/mypy src/musk_openai
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks
+	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks
+
+figures: $(STAMP)
+	$(BIN)/python -c 'from musk_openai import charts; [charts.build_all(lang) for lang in ("fr", "en")]'
 
 clean:
 	rm -rf reports .pytest_cache .ruff_cache .mypy_cache

@@ -47,7 +47,9 @@ def test_every_excerpt_is_verbatim_in_its_source(table: str) -> None:
 
 
 def test_ids_are_unique_across_tables() -> None:
-    ids = [r["id"] for t in FACT_TABLES for r in _raw(t)] + [r["source_id"] for r in _raw("sources")]
+    ids = [r["id"] for t in FACT_TABLES for r in _raw(t)] + [
+        r["source_id"] for r in _raw("sources")
+    ]
     assert len(ids) == len(set(ids))
 
 

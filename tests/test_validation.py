@@ -37,7 +37,14 @@ CASES = [
     ("amount in words", "figures", "F03", "value", "6,6 milliards", "positive number"),
     ("unknown source", "figures", "F14", "source_id", "S099", "unknown source id"),
     ("excerpt not in text", "figures", "F04", "excerpt", "a apporté 46 millions", "verbatim"),
-    ("wrong apostrophe", "events", "E33", "excerpt", "puis abandonnée en juin 2024 par Elon Musk, qui n’a pas", "verbatim"),
+    (
+        "wrong apostrophe",
+        "events",
+        "E33",
+        "excerpt",
+        "puis abandonnée en juin 2024 par Elon Musk, qui n’a pas",
+        "verbatim",
+    ),
     ("wrong bound", "figures", "F07", "bound", "exact", "moins de"),
     ("unknown bound", "figures", "F06", "bound", "roughly", "must be one of"),
     ("unknown assertor", "figures", "F05", "asserted_by", "Bloomberg", "must be one of"),
@@ -80,7 +87,9 @@ def test_several_problems_are_all_listed_in_one_error(data_copy: Path) -> None:
 
 def test_missing_source_text(data_copy: Path) -> None:
     (data_copy / "sources" / "003_c1632105700a0d6a.txt").unlink()
-    with pytest.raises(data.DataError, match=r"sources.csv, line 5 \(source_id S003\), column 'file'"):
+    with pytest.raises(
+        data.DataError, match=r"sources.csv, line 5 \(source_id S003\), column 'file'"
+    ):
         data.load(data_copy)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.errors as pa_errors
 import pandera.pandas as pa
+from pandas.api.typing import NaTType
 
 from . import schema
 from .paths import data_dir
@@ -58,7 +59,9 @@ def _rel(path: Path) -> str:
 def _read_csv(path: Path) -> pd.DataFrame:
     """Read a table as text: no type guessing, no NA guessing, nothing dropped."""
     if not path.is_file():
-        raise DataError(f"{_rel(path)}: file not found. Restore it from git (git checkout -- data/).")
+        raise DataError(
+            f"{_rel(path)}: file not found. Restore it from git (git checkout -- data/)."
+        )
     try:
         df = pd.read_csv(
             path,
@@ -69,7 +72,9 @@ def _read_csv(path: Path) -> pd.DataFrame:
             on_bad_lines="error",
         )
     except UnicodeDecodeError as exc:
-        raise DataError(f"{_rel(path)}: not valid UTF-8 ({exc.reason} at byte {exc.start}).") from exc
+        raise DataError(
+            f"{_rel(path)}: not valid UTF-8 ({exc.reason} at byte {exc.start})."
+        ) from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataError(
             f"{_rel(path)}: not a well-formed CSV table: {exc}. "
@@ -98,7 +103,9 @@ def _describe(path: Path, table: str, df: pd.DataFrame, err: pa_errors.SchemaErr
             continue
         seen.add(key)
         if index is None or pd.isna(index):
-            lines.append((0, f"  {_rel(path)}: column {column!r}: {message} ({rec.get('failure_case')})"))
+            lines.append(
+                (0, f"  {_rel(path)}: column {column!r}: {message} ({rec.get('failure_case')})")
+            )
             continue
         i = int(index)
         row_id = df.iloc[i][id_col] if id_col in df.columns else "?"
@@ -127,7 +134,8 @@ def _validate(path: Path, table: str, df: pd.DataFrame, sch: pa.DataFrameSchema)
 
 def _date_bounds(df: pd.DataFrame, date: str, precision: str) -> pd.DataFrame:
     """Add ``date_start``/``date_end``: the first and last day a partial date can mean."""
-    starts, ends = [], []
+    starts: list[pd.Timestamp | NaTType] = []
+    ends: list[pd.Timestamp | NaTType] = []
     for d, p in zip(df[date], df[precision], strict=True):
         if p == "none" or not d:
             starts.append(pd.NaT)
@@ -176,8 +184,8 @@ def _read_texts(path: Path, sources: pd.DataFrame) -> dict[str, str]:
         if hashlib.sha256(raw).hexdigest() != sources["sha256"].iloc[i]:
             raise DataError(
                 f"{_rel(path)}, line {i + 2} (source_id {sid}), column 'sha256': "
-                f"{_rel(text_path)} is not the text that was coded (its SHA-256 differs). The source "
-                "texts are immutable: restore the file from git, or record a new source."
+                f"{_rel(text_path)} is not the text that was coded (its SHA-256 differs). "
+                "The source texts are immutable: restore the file from git, or record a new source."
             )
         try:
             texts[sid] = raw.decode("utf-8")
@@ -219,9 +227,13 @@ def _load_cached(root: Path, _version: str) -> Dataset:
     figures = _type_dated(figures, schema.FIGURE_KINDS)
     figures["value"] = figures["value"].astype("float64")
     figures = _categorize(figures, {"unit": schema.UNITS, "bound": schema.BOUNDS})
-    figures["contested"] = figures["subject"].isin(disputes.loc[disputes["table"] == "figures", "subject"])
+    figures["contested"] = figures["subject"].isin(
+        disputes.loc[disputes["table"] == "figures", "subject"]
+    )
     events = _type_dated(events, schema.EVENT_KINDS)
-    events["contested"] = events["subject"].isin(disputes.loc[disputes["table"] == "events", "subject"])
+    events["contested"] = events["subject"].isin(
+        disputes.loc[disputes["table"] == "events", "subject"]
+    )
     members = _categorize(members, {"role": schema.MEMBER_ROLES})
     return Dataset(sources, figures, events, members, disputes, texts, root)
 

@@ -26,9 +26,9 @@ def contested(ds: Dataset) -> pd.DataFrame:
     parts = []
     for d in ds.disputes.itertuples(index=False):
         v = versions(ds, str(d.subject)).copy()
-        v.insert(0, "question_en", d.question_en)
-        v.insert(0, "question_fr", d.question_fr)
-        v.insert(0, "table", d.table)
+        v.insert(0, "question_en", str(d.question_en))
+        v.insert(0, "question_fr", str(d.question_fr))
+        v.insert(0, "table", str(d.table))
         parts.append(v)
     return pd.concat(parts, ignore_index=True)
 
@@ -105,6 +105,18 @@ def facts_per_source(ds: Dataset) -> pd.DataFrame:
     e = ds.events.assign(table="events", kind=ds.events["kind"].astype(str))
     m = ds.members.assign(table="members", kind=ds.members["role"].astype(str))
     allrows = pd.concat([x[["table", "kind", "source_id"]] for x in (f, e, m)])
-    return (
-        allrows.groupby(["source_id", "table", "kind"]).size().rename("rows").reset_index()
-    )
+    return allrows.groupby(["source_id", "table", "kind"]).size().rename("rows").reset_index()
+
+
+def musk_share(ds: Dataset) -> pd.DataFrame:
+    """Musk's share of the non-profit's donations, by each version of his contribution.
+
+    The only figure for the other donors is OpenAI's "plus de 90 millions" (a lower bound), so
+    every share here is an upper bound: Musk's part was at most this much.
+    """
+    others = ds.figures[ds.figures["subject"] == "other_donors_contribution"].iloc[0]
+    v = musk_contribution(ds).copy()
+    v["others_at_least"] = others["value"]
+    v["others_source_id"] = others["source_id"]
+    v["share_at_most"] = v["value"] / (v["value"] + others["value"])
+    return v

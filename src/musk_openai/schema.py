@@ -7,7 +7,7 @@ Every table is read as text (nothing coerced), checked here, and only then typed
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 import pandera.pandas as pa
@@ -40,7 +40,8 @@ _DATE_RE = {
     "none": r"",
 }
 
-#: What to tell the user for each named check: (column it concerns, what is wrong and how to fix it).
+#: What to tell the user for each named check:
+#: (column it concerns, what is wrong and how to fix it).
 HINTS: dict[str, tuple[str, str]] = {
     "date_matches_precision": (
         "date",
@@ -81,7 +82,7 @@ HINTS: dict[str, tuple[str, str]] = {
 }
 
 
-def _row_check(name: str, fn: object) -> pa.Check:
+def _row_check(name: str, fn: Callable[[pd.DataFrame], pd.Series]) -> pa.Check:
     return pa.Check(fn, name=name, error=HINTS[name][1])
 
 
@@ -292,7 +293,9 @@ def members_schema(texts: Mapping[str, str], figure_ids: list[str]) -> pa.DataFr
         {
             "id": _id("members"),
             "figure_id": _text(
-                pa.Check.isin(figure_ids, error="unknown figure id: it must be an id of figures.csv")
+                pa.Check.isin(
+                    figure_ids, error="unknown figure id: it must be an id of figures.csv"
+                )
             ),
             "member": _text(_required()),
             "role": _text(_one_of(MEMBER_ROLES)),

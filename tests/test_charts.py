@@ -1,0 +1,178 @@
+"""House style, formats, exports and the numbers each chart draws, checked against the dataset."""
+
+from __future__ import annotations
+
+import filecmp
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from musk_openai import charts, data, export, i18n, params, queries
+from musk_openai.paths import FIGURES_DIR
+
+
+@pytest.mark.parametrize(
+    ("usd", "fr", "en"),
+    [
+        (157e9, "157 Md$", "$157B"),
+        (6.6e9, "6,6 Md$", "$6.6B"),
+        (86e9, "86 Md$", "$86B"),
+        (44e6, "44 M$", "$44M"),
+        (1e9, "1 Md$", "$1B"),
+    ],
+)
+def test_money_formats(usd: float, fr: str, en: str) -> None:
+    assert i18n.money(usd, "fr") == fr
+    assert i18n.money(usd, "en") == en
+
+
+def test_bounds_and_dates_in_both_languages() -> None:
+    assert i18n.money_bound(45e6, "upper_bound", "fr") == "moins de 45 M$"
+    assert i18n.money_bound(90e6, "lower_bound", "en") == "more than $90M"
+    assert i18n.money_bound(100e6, "approximate", "fr") == "environ 100 M$"
+    assert i18n.date("2024-10", "month", "fr") == "octobre 2024"
+    assert i18n.date("2024-10-02", "day", "en") == "October 2, 2024"
+    assert i18n.date("2015", "year", "en") == "2015"
+    assert i18n.date("", "none", "fr") == "date non précisée"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "says"),
+    [
+        ({"lang": "de"}, "parameter 'lang': got 'de'; allowed: fr, en"),
+        ({"formats": "png,gif"}, "parameter 'formats': got 'png,gif'; 'gif' is not one of"),
+        ({"formats": ""}, "parameter 'formats'"),
+        ({"dpi": 20}, "parameter 'dpi': got 20; allowed: a whole number from 50 to 600"),
+        ({"dpi": "200"}, "parameter 'dpi': got '200'"),
+    ],
+)
+def test_bad_parameters_are_named(kwargs: dict[str, object], says: str) -> None:
+    args: dict[str, object] = {"lang": "fr", "formats": "png", "dpi": 100} | kwargs
+    with pytest.raises(params.ParameterError) as err:
+        params.validate(**args)
+    assert says in str(err.value)
+
+
+def test_window_parameters() -> None:
+    assert params.check_window("2015", "2024-06") == ("2015", "2024-06")
+    with pytest.raises(params.ParameterError, match="parameter 'start': got '15'"):
+        params.check_window("15", "2024")
+    with pytest.raises(params.ParameterError, match="start must not be after end"):
+        params.check_window("2024-07", "2024-06")
+
+
+def test_valuation_chart_draws_the_dataset(ds: data.Dataset) -> None:
+    chart = charts.valuation_growth(ds, "en")
+    d = chart.data
+    assert list(d["value"]) == [86e9, 6.6e9, 157e9]
+    assert set(d["source_id"]) == {"S001"}
+    assert d["multiple_after_over_before"].iloc[0] == pytest.approx(157 / 86, abs=1e-4)
+    assert chart.footer.startswith("Source: French news article S001 (October 2024)")
+    texts = [t.get_text() for t in chart.fig.axes[0].texts]
+    assert "$157B" in texts and "$6.6B" in texts and "$86B" in texts
+
+
+def test_funding_chart_keeps_every_version(ds: data.Dataset) -> None:
+    d = charts.funding_sources(ds, "fr").data
+    musk = d[(d["payer"] == "Elon Musk") & (d["kind"] == "donation")]
+    assert sorted(zip(musk["value"], musk["bound"], strict=True)) == sorted(
+        zip(
+            queries.musk_contribution(ds)["value"],
+            queries.musk_contribution(ds)["bound"],
+            strict=True,
+        )
+    )
+    assert {"F13", "F14", "F03", "F10", "F11", "F12"} <= set(d["id"])
+    assert d["value"].min() == 44e6 and d["value"].max() == 10e9
+    # The footer cites exactly the sources of the rows drawn.
+    assert all(f"{s} (" in d["footer"].iloc[0] for s in set(d["source_id"]))
+    assert "S003" not in d["footer"].iloc[0]
+
+
+def test_musk_share_by_each_version(ds: data.Dataset) -> None:
+    share = queries.musk_share(ds).set_index("id")["share_at_most"]
+    assert share["F07"] == pytest.approx(45 / 135)  # OpenAI's figures: under a third
+    assert share["F06"] == pytest.approx(100 / 190)  # Musk's figure: just over half
+    assert share["F08"] == pytest.approx(44 / 134)
+
+
+def test_timeline_keeps_precision_and_window(ds: data.Dataset) -> None:
+    d = charts.dispute_timeline(ds, "fr").data
+    evil = d[d["subject"] == "openai_is_evil"].iloc[0]
+    assert (evil["date_start"], evil["date_end"]) == ("2024-10-02", "2024-10-02")
+    refiled = d[d["subject"] == "lawsuit_refiled"].iloc[0]
+    assert (refiled["date_start"], refiled["date_end"]) == ("2024-08-01", "2024-08-31")
+    founded = d[d["subject"] == "openai_founded"].iloc[0]
+    assert (founded["date_start"], founded["date_end"]) == ("2015-01-01", "2015-12-31")
+    narrow = charts.dispute_timeline(ds, "en", "2024-03", "2024-08").data
+    assert set(narrow["subject"]) >= {"lawsuit_filed", "lawsuit_dropped", "lawsuit_refiled"}
+    assert "openai_founded" not in set(narrow["subject"])
+
+
+def test_contested_charts(ds: data.Dataset) -> None:
+    c = charts.musk_contribution(ds, "en").data
+    assert len(c) == 5 and c["asserted_by"].nunique() == 3
+    o = charts.for_profit_opposition(ds, "fr").data
+    assert sorted(o["date"]) == ["", "2017", "2018", "2020"]
+
+
+def test_heatmap_counts_every_row(ds: data.Dataset) -> None:
+    d = charts.facts_heatmap(ds, "en").data
+    assert d["rows"].sum() == len(ds.figures) + len(ds.events) + len(ds.members)
+
+
+def test_save_writes_formats_and_csv_atomically(ds: data.Dataset, tmp_path: Path) -> None:
+    p = params.validate("en", "png,svg,pdf", 60, str(tmp_path))
+    written = export.save(charts.valuation_growth(ds, "en"), p)
+    assert sorted(x.name for x in written) == [
+        "01-valuation-growth.csv",
+        "01-valuation-growth.pdf",
+        "01-valuation-growth.png",
+        "01-valuation-growth.svg",
+    ]
+    assert not list(tmp_path.glob(".tmp-*")), "temporary files left behind"
+    assert pd.read_csv(tmp_path / "01-valuation-growth.csv")["value"].tolist() == [
+        86e9,
+        6.6e9,
+        157e9,
+    ]
+    svg = (tmp_path / "01-valuation-growth.svg").read_text()
+    assert "<dc:date>" not in svg
+
+
+def test_interrupted_save_leaves_nothing(
+    ds: data.Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chart = charts.valuation_growth(ds, "en")
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(chart.data, "to_csv", boom)
+    p = params.validate("en", "png,svg", 60, str(tmp_path))
+    with pytest.raises(KeyboardInterrupt):
+        export.save(chart, p)
+    assert list(tmp_path.iterdir()) == [], "a half-written export was left"
+
+
+def test_rerun_is_byte_identical(tmp_path: Path) -> None:
+    a = charts.build_all("fr", "png,svg,pdf", 60, tmp_path / "a")
+    b = charts.build_all("fr", "png,svg,pdf", 60, tmp_path / "b")
+    assert [x.name for x in a] == [x.name for x in b]
+    for x, y in zip(a, b, strict=True):
+        assert x.read_bytes() == y.read_bytes(), x.name
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_committed_figures_are_fresh(lang: str, tmp_path: Path) -> None:
+    """Rebuild every figure and compare it, byte for byte, with the committed one."""
+    rebuilt = charts.build_all(lang, out_dir=tmp_path)
+    committed = FIGURES_DIR / lang
+    names = sorted(x.name for x in rebuilt)
+    assert names == sorted(x.name for x in committed.iterdir()), "figures/ has extra or missing files"
+    _, mismatch, errors = filecmp.cmpfiles(tmp_path, committed, names, shallow=False)
+    assert not mismatch and not errors, (
+        f"stale figures in figures/{lang}: {mismatch + errors}; "
+        "run `make figures` and commit the result"
+    )

@@ -1,0 +1,259 @@
+"""A real JupyterLab server sees the notebooks, and its python3 kernel loads the dataset.
+
+The server runs on a free loopback port with a random token, its config, data and runtime
+folders in a temporary directory (nothing read from or written to $HOME or the repository), and
+is shut down by its own process id whatever happens. Every request goes to 127.0.0.1, directly.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import websocket  # websocket-client, a dependency of jupyter_server
+
+from musk_openai.paths import DATA_ENV, NOTEBOOKS_DIR, PROJECT_ROOT
+
+HOST = "127.0.0.1"
+START_TIMEOUT = 30.0  # seconds for the server to answer
+RUN_TIMEOUT = 60.0  # seconds for the kernel to start and run the code
+#: Files and folders Jupyter may create next to notebooks; the test must leave none behind.
+JUPYTER_LITTER = (".ipynb_checkpoints", ".virtual_documents", ".jupyter", ".ipython", ".local")
+
+# Requests to the server never go through a proxy, whatever the environment says.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+@dataclass
+class Lab:
+    url: str
+    token: str
+    proc: subprocess.Popen[bytes]
+    log: Path
+
+    def log_tail(self, lines: int = 40) -> str:
+        text = self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def request(self, method: str, path: str, body: object = None) -> tuple[int, Any]:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(
+            f"{self.url}{path}",
+            data=data,
+            method=method,
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
+        try:
+            with _OPENER.open(req, timeout=10) as resp:
+                raw = resp.read()
+                return resp.status, json.loads(raw) if raw else None
+        except urllib.error.HTTPError as err:
+            return err.code, err.read().decode("utf-8", errors="replace")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def _server_env(tmp: Path) -> dict[str, str]:
+    """The environment without the user's Jupyter settings, proxies or data override."""
+    dropped = {DATA_ENV.lower(), "http_proxy", "https_proxy", "all_proxy", "no_proxy"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("JUPYTER", "IPYTHON", "XDG_")) and k.lower() not in dropped
+    }
+    dirs = {
+        "HOME": "home",
+        "JUPYTER_CONFIG_DIR": "config",
+        "JUPYTER_DATA_DIR": "data",
+        "JUPYTER_RUNTIME_DIR": "runtime",
+        "IPYTHONDIR": "ipython",
+        "MPLCONFIGDIR": "matplotlib",
+    }
+    for var, name in dirs.items():
+        (tmp / name).mkdir()
+        env[var] = str(tmp / name)
+    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # silences debugpy's frozen-modules warning
+    return env
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture()
+def lab(tmp_path: Path) -> Iterator[Lab]:
+    port = _free_port()
+    token = secrets.token_hex(24)
+    env = _server_env(tmp_path)  # includes JUPYTER_RUNTIME_DIR (not a command-line option)
+    log = tmp_path / "server.log"
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        f"--ip={HOST}",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={PROJECT_ROOT}",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        # If this process dies without cleaning up, the server still exits on its own.
+        "--ServerApp.shutdown_no_activity_timeout=300",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")  # containers and CI often run tests as root
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            cmd, cwd=tmp_path, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out
+        )
+    server = Lab(f"http://{HOST}:{port}", token, proc, log)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"jupyter lab exited with {proc.returncode}:\n{server.log_tail()}")
+            try:
+                status, _ = server.request("GET", "/api/status")
+                if status == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"jupyter lab did not answer in {START_TIMEOUT}s:\n{server.log_tail()}")
+            time.sleep(0.2)
+        yield server
+    finally:
+        _stop(proc)
+
+
+def _execute(lab: Lab, kernel_id: str, code: str) -> str:
+    """Run ``code`` on the kernel over its websocket channel; return what it printed."""
+    ws_url = lab.url.replace("http://", "ws://") + f"/api/kernels/{kernel_id}/channels"
+    ws = websocket.create_connection(
+        ws_url,
+        timeout=RUN_TIMEOUT,
+        header=[f"Authorization: token {lab.token}"],
+        http_no_proxy=[HOST],
+    )
+    try:
+        msg_id = uuid.uuid4().hex
+        ws.send(
+            json.dumps(
+                {
+                    "header": {
+                        "msg_id": msg_id,
+                        "msg_type": "execute_request",
+                        "username": "test",
+                        "session": uuid.uuid4().hex,
+                        "date": datetime.now(UTC).isoformat(),
+                        "version": "5.3",
+                    },
+                    "parent_header": {},
+                    "metadata": {},
+                    "content": {
+                        "code": code,
+                        "silent": False,
+                        "store_history": False,
+                        "user_expressions": {},
+                        "allow_stdin": False,
+                        "stop_on_error": True,
+                    },
+                    "channel": "shell",
+                    "buffers": [],
+                }
+            )
+        )
+        stdout: list[str] = []
+        replied = idle = False
+        deadline = time.monotonic() + RUN_TIMEOUT
+        while not (replied and idle):
+            if time.monotonic() > deadline:
+                pytest.fail(f"no answer from the kernel in {RUN_TIMEOUT}s:\n{lab.log_tail()}")
+            msg = json.loads(ws.recv())
+            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            kind, content = msg["msg_type"], msg["content"]
+            if kind == "stream" and content["name"] == "stdout":
+                stdout.append(content["text"])
+            elif kind == "error":
+                pytest.fail("the kernel raised:\n" + "\n".join(content["traceback"]))
+            elif kind == "execute_reply":
+                assert content["status"] == "ok", content
+                replied = True
+            elif kind == "status" and content["execution_state"] == "idle":
+                idle = True
+        return "".join(stdout)
+    finally:
+        ws.close()
+
+
+def _litter() -> set[Path]:
+    return {d / name for d in (PROJECT_ROOT, NOTEBOOKS_DIR) for name in JUPYTER_LITTER} & {
+        p for d in (PROJECT_ROOT, NOTEBOOKS_DIR) if d.is_dir() for p in d.iterdir()
+    }
+
+
+def test_lab_lists_notebooks_and_runs_the_project_kernel(lab: Lab) -> None:
+    litter_before = _litter()
+
+    # The file browser sees exactly the notebooks on disk.
+    status, listing = lab.request("GET", "/api/contents/notebooks")
+    on_disk = {p.name for p in NOTEBOOKS_DIR.glob("*.ipynb")} if NOTEBOOKS_DIR.is_dir() else set()
+    if NOTEBOOKS_DIR.is_dir():
+        assert status == 200, listing
+        assert listing["type"] == "directory"
+        listed = {e["name"] for e in listing["content"] if e["name"].endswith(".ipynb")}
+        assert all(e["type"] == "notebook" for e in listing["content"] if e["name"] in listed)
+    else:
+        assert status == 404, listing
+        listed = set()
+    assert listed == on_disk
+
+    # A python3 kernel is the project's interpreter and loads the dataset.
+    status, kernel = lab.request("POST", "/api/kernels", {"name": "python3"})
+    assert status == 201, kernel
+    kernel_id = kernel["id"]
+    try:
+        printed = _execute(
+            lab,
+            kernel_id,
+            "import musk_openai; from musk_openai import data; print(len(data.load().figures))",
+        )
+        with (PROJECT_ROOT / "data" / "figures.csv").open(encoding="utf-8", newline="") as f:
+            rows = sum(1 for _ in csv.DictReader(f))
+        assert printed.strip() == str(rows)
+
+        printed = _execute(lab, kernel_id, "import sys; print(sys.prefix)")
+        assert Path(printed.strip()).resolve() == Path(sys.prefix).resolve()
+    finally:
+        status, body = lab.request("DELETE", f"/api/kernels/{kernel_id}")
+    assert status == 204, body
+    status, kernels = lab.request("GET", "/api/kernels")
+    assert status == 200 and kernel_id not in {k["id"] for k in kernels}
+
+    assert _litter() == litter_before, "JupyterLab wrote into the repository"

@@ -1,0 +1,119 @@
+"""Each notebook, executed with papermill in both languages; the numbers it computes checked."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import papermill as pm
+import pytest
+
+from musk_openai import data, queries
+from musk_openai.paths import NOTEBOOKS_DIR
+
+NOTEBOOKS = sorted(p.stem for p in NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
+
+
+def run(name: str, tmp: Path, **parameters: Any) -> dict[str, Any]:
+    out = tmp / f"{name}.ipynb"
+    pm.execute_notebook(
+        NOTEBOOKS_DIR / f"{name}.ipynb",
+        out,
+        parameters={"figures_dir": str(tmp / "figures"), **parameters},
+        kernel_name="python3",
+        cwd=str(NOTEBOOKS_DIR),
+        execution_timeout=180,
+        progress_bar=False,
+    )
+    nb = nbformat.read(out, as_version=4)
+    cell = next(c for c in nb.cells if "findings" in c.metadata.get("tags", []))
+    text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+    return dict(json.loads(text.strip().splitlines()[-1]))
+
+
+def test_collection_is_complete() -> None:
+    assert NOTEBOOKS == [
+        "00-start-here",
+        "01-valuation-growth",
+        "02-funding-sources",
+        "03-dispute-timeline",
+        "04-contested-figures",
+        "05-sources",
+    ]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_valuation_notebook(lang: str, tmp_path: Path, ds: data.Dataset) -> None:
+    f = run("01-valuation-growth", tmp_path, lang=lang)
+    assert (f["before"], f["after"], f["raised"]) == (86e9, 157e9, 6.6e9)
+    assert f["multiple"] == pytest.approx(queries.valuation_multiple(ds), abs=1e-4)
+    assert f["files"] == [f"01-valuation-growth.{x}" for x in ("csv", "png", "svg")]
+    assert (tmp_path / "figures" / "01-valuation-growth.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_funding_notebook(lang: str, tmp_path: Path) -> None:
+    f = run("02-funding-sources", tmp_path, lang=lang, formats="png")
+    assert f["amounts"]["F14"] == 10e9 and f["amounts"]["F13"] == 1e9
+    assert f["musk_share_at_most"]["F07"] == pytest.approx(45 / 135, abs=1e-4)
+    assert f["named_investors"] == ["Microsoft", "Nvidia", "Thrive Capital"]
+    assert f["files"] == ["02-funding-sources.csv", "02-funding-sources.png"]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_timeline_notebook(lang: str, tmp_path: Path) -> None:
+    f = run("03-dispute-timeline", tmp_path, lang=lang)
+    assert f["lawsuit"] == {
+        "lawsuit_filed": "2024-03",
+        "lawsuit_dropped": "2024-06",
+        "lawsuit_refiled": "2024-08",
+    }
+    narrow = run("03-dispute-timeline", tmp_path, lang=lang, start="2024", end="2024")
+    assert narrow["events_drawn"] < f["events_drawn"]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_contested_notebook(lang: str, tmp_path: Path) -> None:
+    f = run("04-contested-figures", tmp_path, lang=lang)
+    versions = {(v, b, a, s) for v, b, a, s in f["musk_contribution"]}
+    assert (45e6, "upper_bound", "OpenAI", "S004") in versions
+    assert (44e6, "exact", "Elon Musk", "S000") in versions
+    assert len(versions) == 5
+    assert f["pledge_assertors"] == ["OpenAI", "article"]
+    assert f["opposition_years"] == ["2017", "2018", "2020"]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_sources_and_tour_notebooks(lang: str, tmp_path: Path, ds: data.Dataset) -> None:
+    f = run("05-sources", tmp_path, lang=lang)
+    assert sum(f["rows_per_source"].values()) == len(ds.figures) + len(ds.events) + len(
+        ds.members
+    )
+    tour = run("00-start-here", tmp_path, lang=lang)
+    assert tour["tables"]["figures"] == len(ds.figures)
+    assert tour["contested_rows"] == len(queries.contested(ds))
+
+
+@pytest.mark.parametrize(
+    ("parameters", "says"),
+    [
+        ({"lang": "de"}, "parameter 'lang': got 'de'; allowed: fr, en"),
+        ({"dpi": 5000}, "parameter 'dpi': got 5000"),
+        ({"formats": "png,jpeg"}, "'jpeg' is not one of png, svg, pdf"),
+    ],
+)
+def test_bad_parameter_fails_in_the_next_cell(
+    parameters: dict[str, Any], says: str, tmp_path: Path
+) -> None:
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        run("01-valuation-growth", tmp_path, **parameters)
+    assert err.value.ename == "ParameterError"
+    assert says in err.value.evalue
+    assert not (tmp_path / "figures").exists(), "nothing is written after a bad parameter"
+
+
+def test_bad_window_fails(tmp_path: Path) -> None:
+    with pytest.raises(pm.PapermillExecutionError, match="parameter 'start'"):
+        run("03-dispute-timeline", tmp_path, start="2015-13")
