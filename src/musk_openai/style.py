@@ -125,6 +125,6 @@ def footer(fig: Figure, ds: Dataset, drawn: pd.DataFrame, lang: str, width: int 
     """Write the source line under the chart; return it (it is also saved with the data)."""
     text = source_line(ds, drawn["source_id"], lang)
     credit = "Données et code : musk-openai" if lang == "fr" else "Data and code: musk-openai"
-    wrapped = textwrap.fill(f"{text} {credit}.", width=width)
+    wrapped = textwrap.fill(f"{text} {credit}.", width=width, break_on_hyphens=False)
     fig.text(0.015, 0.012, wrapped, ha="left", va="bottom", fontsize=9, color=MUTED)
     return text
