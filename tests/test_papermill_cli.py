@@ -1,0 +1,74 @@
+"""papermill as a user runs it: the command-line tool itself, -p, -f FILE.yaml, --help-notebook."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from musk_openai.paths import NOTEBOOKS_DIR
+
+PAPERMILL = [sys.executable, "-m", "papermill"]
+NOTEBOOKS = sorted(p.name for p in NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
+COMMON = {
+    "lang": "language of the charts",
+    "formats": "comma-separated export formats",
+    "dpi": "PNG resolution",
+    "figures_dir": "where to write the figures",
+}
+
+
+def papermill(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*PAPERMILL, *args], capture_output=True, text=True, timeout=300, cwd=NOTEBOOKS_DIR
+    )
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_help_notebook_documents_parameters(name: str) -> None:
+    res = papermill("--help-notebook", name)
+    assert res.returncode == 0, res.stderr
+    for param, comment in COMMON.items():
+        assert param in res.stdout and comment in res.stdout, res.stdout
+    if name.startswith("03"):
+        assert 'start: str (default "2015")' in res.stdout.replace("'", '"')
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_papermill_cli_runs_each_notebook(name: str, tmp_path: Path) -> None:
+    """-f with a YAML file (dates quoted, formats as papermill users write them) and -p lang en."""
+    figures = tmp_path / "figs"
+    params_file = tmp_path / "params.yaml"
+    params_file.write_text(
+        f'formats: "png"\ndpi: 80\nfigures_dir: "{figures}"\n'
+        + ('start: "2019"\nend: "2024-06"\n' if name.startswith("03") else ""),
+        encoding="utf-8",
+    )
+    out = tmp_path / name
+    res = papermill(
+        name, str(out), "-k", "python3", "-f", str(params_file), "-p", "lang", "en",
+        "--cwd", str(NOTEBOOKS_DIR), "--execution-timeout", "180", "--no-progress-bar",
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr[-2000:]
+    nb = nbformat.read(out, as_version=4)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert 'lang = "en"' in injected.source and "dpi = 80" in injected.source
+    if name.startswith("00"):
+        assert not figures.exists(), "the tour exports nothing"
+    else:
+        pngs = sorted(figures.glob("*.png"))
+        assert pngs and all(p.name.startswith(name[:2]) for p in pngs)
+        assert not list(figures.glob("*.svg")), "formats from the YAML file were ignored"
+
+
+def test_papermill_cli_bad_parameter_exits_non_zero(tmp_path: Path) -> None:
+    res = papermill(
+        "01-valuation-growth.ipynb", str(tmp_path / "out.ipynb"), "-k", "python3",
+        "-p", "lang", "de", "-p", "figures_dir", str(tmp_path / "figs"), "--no-progress-bar",
+    )  # fmt: skip
+    assert res.returncode != 0
+    assert "parameter 'lang': got 'de'; allowed: fr, en" in res.stderr
+    assert not (tmp_path / "figs").exists()
