@@ -170,7 +170,9 @@ def test_committed_figures_are_fresh(lang: str, tmp_path: Path) -> None:
     rebuilt = charts.build_all(lang, out_dir=tmp_path)
     committed = FIGURES_DIR / lang
     names = sorted(x.name for x in rebuilt)
-    assert names == sorted(x.name for x in committed.iterdir()), "figures/ has extra or missing files"
+    assert names == sorted(x.name for x in committed.iterdir()), (
+        "figures/ has extra or missing files"
+    )
     _, mismatch, errors = filecmp.cmpfiles(tmp_path, committed, names, shallow=False)
     assert not mismatch and not errors, (
         f"stale figures in figures/{lang}: {mismatch + errors}; "

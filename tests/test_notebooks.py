@@ -88,9 +88,7 @@ def test_contested_notebook(lang: str, tmp_path: Path) -> None:
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_sources_and_tour_notebooks(lang: str, tmp_path: Path, ds: data.Dataset) -> None:
     f = run("05-sources", tmp_path, lang=lang)
-    assert sum(f["rows_per_source"].values()) == len(ds.figures) + len(ds.events) + len(
-        ds.members
-    )
+    assert sum(f["rows_per_source"].values()) == len(ds.figures) + len(ds.events) + len(ds.members)
     tour = run("00-start-here", tmp_path, lang=lang)
     assert tour["tables"]["figures"] == len(ds.figures)
     assert tour["contested_rows"] == len(queries.contested(ds))
