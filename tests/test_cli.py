@@ -1,0 +1,200 @@
+"""``musk-openai report``: bad options stop before any kernel, with one clear message and code 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from musk_openai import cli
+
+PARAMETERS = 'lang: str = "fr"\nformats: str = "png,svg"\ndpi: int = 200\nfigures_dir: str = ""'
+
+
+def make_notebook(folder: Path, name: str, *codes: str, extra_parameters: str = "") -> Path:
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [
+        new_markdown_cell(f"# {name}"),
+        new_code_cell(PARAMETERS + extra_parameters, metadata={"tags": ["parameters"]}),
+        *[new_code_cell(code) for code in codes],
+    ]
+    path = folder / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture()
+def nbs(tmp_path: Path) -> Path:
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    make_notebook(folder, "01-valuation-growth", "print(lang)")
+    make_notebook(
+        folder, "02-funding-sources", "print(since)", extra_parameters='\nsince: str = ""'
+    )
+    return folder
+
+
+def run(capsys: pytest.CaptureFixture[str], nbs: Path, out: Path, *args: str) -> tuple[int, str]:
+    code = cli.main(["report", "--notebooks-dir", str(nbs), "--output", str(out), *args])
+    return code, capsys.readouterr().err
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+BAD = [
+    (["--lang", "de"], ["--lang", "'de'", "fr, en or both"]),
+    (["--formats", "png,gif"], ["--formats", "'gif'", "png, svg, pdf"]),
+    (["--formats", ""], ["--formats"]),
+    (["--dpi", "20"], ["--dpi", "'20'", "50 to 600"]),
+    (["--dpi", "abc"], ["--dpi", "'abc'", "whole number"]),
+    (["--only", "99"], ["--only", "'99'", "01-valuation-growth, 02-funding-sources"]),
+    (["--only", "valuation"], ["--only", "'valuation'", "not a notebook"]),
+    (["--jobs", "0"], ["--jobs", "'0'", ">= 1"]),
+    (["--timeout", "-5"], ["--timeout", "'-5'", "seconds"]),
+]
+
+
+@pytest.mark.parametrize(("args", "expected"), BAD, ids=[" ".join(a) for a, _ in BAD])
+def test_bad_option(
+    capsys: pytest.CaptureFixture[str],
+    nbs: Path,
+    tmp_path: Path,
+    args: list[str],
+    expected: list[str],
+) -> None:
+    out = tmp_path / "out"
+    code, err = run(capsys, nbs, out, *args)
+    assert code == 2
+    assert err.startswith("musk-openai report: error: ")
+    assert err.count("\n") == 1, err  # one message, one line
+    for text in expected:
+        assert text in err
+    assert not out.exists()
+    assert sorted(p.name for p in nbs.iterdir()) == [
+        "01-valuation-growth.ipynb",
+        "02-funding-sources.ipynb",
+    ]
+
+
+PARAMS_FILES = [
+    ("colour: red\n", ["--params-file", "unknown key 'colour'", "dpi, figures_dir, since"]),
+    ("dpi: 5000\n", ["--params-file", "'dpi'", "5000", "50 to 600"]),
+    ("lang: de\n", ["--params-file", "'lang'", "'de'", "fr, en"]),
+    ("formats: [png, bmp]\n", ["--params-file", "'formats'", "'bmp'"]),
+    ("since: 2024-03-01\n", ["--params-file", "'since'", "quote dates", "'2024-03-01'"]),
+    ("since: 2024\n", ["--params-file", "'since'", "a str", "02-funding-sources"]),
+    ("figures_dir: /tmp/x\n", ["--params-file", "'figures_dir'", "{lang}"]),
+    ("- dpi\n", ["--params-file", "a mapping"]),
+    ("dpi: [1\n", ["--params-file", "not valid YAML"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PARAMS_FILES, ids=[t for t, _ in PARAMS_FILES])
+def test_bad_params_file(
+    capsys: pytest.CaptureFixture[str], nbs: Path, tmp_path: Path, text: str, expected: list[str]
+) -> None:
+    pfile = write(tmp_path / "params.yaml", text)
+    out = tmp_path / "out"
+    code, err = run(capsys, nbs, out, "--params-file", str(pfile))
+    assert code == 2, err
+    for part in expected:
+        assert part in err
+    assert not out.exists()
+
+
+def test_missing_params_file(capsys: pytest.CaptureFixture[str], nbs: Path, tmp_path: Path) -> None:
+    code, err = run(capsys, nbs, tmp_path / "out", "--params-file", str(tmp_path / "nope.yaml"))
+    assert code == 2 and "--params-file" in err and "does not exist" in err
+
+
+def test_output_is_a_file(capsys: pytest.CaptureFixture[str], nbs: Path, tmp_path: Path) -> None:
+    blocker = write(tmp_path / "blocker", "a file, not a folder")
+    code, err = run(capsys, nbs, blocker / "reports")
+    assert code == 2
+    assert "--output" in err and "is not a folder" in err and "writable folder" in err
+    assert blocker.read_text() == "a file, not a folder"
+
+
+def test_output_not_writable(capsys: pytest.CaptureFixture[str], nbs: Path) -> None:
+    # /proc refuses new files even to root, unlike a chmod-ed folder
+    code, err = run(capsys, nbs, Path("/proc/musk-openai-report"))
+    assert code == 2
+    assert "--output" in err and "not writable" in err
+
+
+def test_output_inside_the_sources(
+    capsys: pytest.CaptureFixture[str], nbs: Path, tmp_path: Path
+) -> None:
+    code, err = run(capsys, nbs, nbs / "out")
+    assert code == 2 and "--output" in err and "inside" in err
+    assert not (nbs / "out").exists()
+
+
+def test_unknown_command_and_option(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["report", "--colour", "red"])
+    assert exc.value.code == 2
+    assert "--colour" in capsys.readouterr().err
+
+
+def test_help_has_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["report", "--help"])
+    assert exc.value.code == 0
+    text = capsys.readouterr().out
+    for option in ("--lang", "--formats", "--dpi", "--only", "--output", "--params-file"):
+        assert option in text
+    for option in ("--jobs", "--timeout", "--with-code"):
+        assert option in text
+    assert "examples:" in text and "musk-openai report --lang en --only 01 03" in text
+
+
+def test_console_script_bad_lang(nbs: Path, tmp_path: Path) -> None:
+    script = Path(sys.executable).with_name("musk-openai")
+    assert script.is_file(), "pip install -e . creates the console script"
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [str(script), "report", "--lang", "de", "--notebooks-dir", str(nbs), "--output", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (
+        "musk-openai report: error: --lang: got 'de'; allowed: fr, en or both"
+    )
+    assert proc.stdout == ""
+    assert not out.exists()
+
+
+def test_console_script_runs_a_report(nbs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    pfile = write(tmp_path / "p.yaml", f"since: '2024-03'\nfigures_dir: {tmp_path}/figs/{{lang}}\n")
+    script = Path(sys.executable).with_name("musk-openai")
+    proc = subprocess.run(
+        [str(script), "report", "--lang", "en", "--notebooks-dir", str(nbs), "--output", str(out)]
+        + ["--params-file", str(pfile), "--only", "02"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "[1/1]" in proc.stderr and "1 ok, 0 failed" in proc.stderr
+    assert sorted(p.name for p in (out / "en").iterdir()) == [
+        "02-funding-sources.html",
+        "02-funding-sources.ipynb",
+    ]
+    executed = nbformat.read(out / "en" / "02-funding-sources.ipynb", as_version=4)
+    assert any("2024-03" in o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
