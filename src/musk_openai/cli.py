@@ -134,6 +134,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ParameterError as exc:
         print(f"musk-openai report: error: {exc}", file=sys.stderr)
         return 2
+    from .data import DataError, load
+
+    try:  # a bad dataset stops the run before any kernel starts
+        load()
+    except DataError as exc:
+        print(
+            f"musk-openai report: error: the dataset is invalid; no notebook was run.\n{exc}",
+            file=sys.stderr,
+        )
+        return 2
     try:
         result = report.run_plan(plan, stream=sys.stderr)
     except KeyboardInterrupt:

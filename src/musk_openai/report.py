@@ -799,7 +799,7 @@ def write_index(plan: Plan, results: Sequence[Result], dataset_version: str) -> 
                 )
                 img = (
                     f'<a href="{_href(shown, out)}"><img src="{_href(shown, out)}" alt="{e(stem)}"'
-                    ' loading="lazy"></a>'
+                    "></a>"
                     if shown is not None
                     else ""
                 )

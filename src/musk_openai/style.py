@@ -128,3 +128,13 @@ def footer(fig: Figure, ds: Dataset, drawn: pd.DataFrame, lang: str, width: int 
     wrapped = textwrap.fill(f"{text} {credit}.", width=width, break_on_hyphens=False)
     fig.text(0.015, 0.012, wrapped, ha="left", va="bottom", fontsize=9, color=MUTED)
     return text
+
+
+def _plain_number(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
+
+
+def pandas_display() -> None:
+    """Tables in notebooks: plain numbers (157,000,000,000, not 1.57e+11), excerpts in full."""
+    pd.set_option("display.float_format", _plain_number)
+    pd.set_option("display.max_colwidth", 220)
