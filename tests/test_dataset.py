@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -145,3 +147,55 @@ def test_timeline_merges_agreeing_reports_only(ds: data.Dataset) -> None:
 def test_unknown_subject_is_a_clear_error(ds: data.Dataset) -> None:
     with pytest.raises(KeyError, match="unknown subject 'musk_gift'"):
         queries.versions(ds, "musk_gift")
+
+
+def _fresh_load(folder: object) -> data.Dataset:
+    data._load_cached.cache_clear()
+    return data.load(folder)  # type: ignore[arg-type]
+
+
+def test_validated_dataset_cache(
+    data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    first = _fresh_load(data_copy)
+    cached = list((tmp_path / "cache" / "musk-openai").glob("dataset-*.pickle"))
+    assert len(cached) == 1
+    second = _fresh_load(data_copy)
+    pd.testing.assert_frame_equal(first.figures, second.figures)
+    pd.testing.assert_frame_equal(first.events, second.events)
+    # A damaged cache file is ignored: the data is validated again.
+    cached[0].write_bytes(b"not a pickle")
+    pd.testing.assert_frame_equal(_fresh_load(data_copy).figures, first.figures)
+    # Changed data never comes from the cache: it is validated, and here refused.
+    csv = data_copy / "figures.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace(",86000000000,", ",-86,"), "utf-8")
+    with pytest.raises(data.DataError, match="line 3 \\(id F02\\), column 'value'"):
+        _fresh_load(data_copy)
+    # And the cache can be switched off.
+    monkeypatch.setenv("MUSK_OPENAI_NO_CACHE", "1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other"))
+    csv.write_text(csv.read_text(encoding="utf-8").replace(",-86,", ",86000000000,"), "utf-8")
+    _fresh_load(data_copy)
+    assert not (tmp_path / "other").exists()
+    data._load_cached.cache_clear()
+
+
+def test_cache_hit_skips_pandera(data_copy: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from musk_openai import data; ds = data.load(sys.argv[1]); "
+        "print(len(ds.figures), 'pandera' in sys.modules)"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code, str(data_copy)],
+            capture_output=True, text=True, env=env, check=True,
+        ).stdout.split()
+        for _ in range(2)
+    ]  # fmt: skip
+    rows = str(len(_raw("figures")))
+    assert runs == [[rows, "True"], [rows, "False"]]

@@ -8,10 +8,9 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, NullLocator
@@ -91,6 +90,12 @@ T = {
 }
 
 
+def _figure(figsize: tuple[float, float]) -> tuple[Figure, Axes]:
+    """A figure outside pyplot: nothing global to close, and no pyplot import in the kernels."""
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots()
+
+
 def _chart(name: str, fig: Figure, drawn: pd.DataFrame, ds: Dataset, lang: str) -> Chart:
     text = style.footer(fig, ds, drawn, lang)
     drawn = drawn.assign(footer=text)
@@ -111,7 +116,7 @@ def valuation_growth(ds: Dataset, lang: str) -> Chart:
     rows["bar"] = [t["previous"], t["raised"], t["after"]]
     multiple = queries.valuation_multiple(ds)
 
-    fig, ax = plt.subplots(figsize=(10, 6.2))
+    fig, ax = _figure((10, 6.2))
     fig.subplots_adjust(top=0.84, bottom=0.2, left=0.09, right=0.97)
     x = np.arange(3)
     colours = [style.MUTED, style.PALETTE[1], style.PALETTE[0]]
@@ -212,7 +217,7 @@ def funding_sources(ds: Dataset, lang: str) -> Chart:
         lanes.append(f"{name}{when}\n{who} ({r['source_id']})")
     money = money.assign(lane=lanes).reset_index(drop=True)
 
-    fig, ax = plt.subplots(figsize=(10, 8.4))
+    fig, ax = _figure((10, 8.4))
     fig.subplots_adjust(top=0.83, bottom=0.1, left=0.39, right=0.97)
     y = np.arange(len(money))[::-1]
     for yi, (_, r) in zip(y, money.iterrows(), strict=True):
@@ -316,7 +321,7 @@ def dispute_timeline(ds: Dataset, lang: str, start: str = "2015", end: str = "20
     tl = queries.timeline(ds)
     tl = tl[(tl["date_end"] >= lo_ts) & (tl["date_start"] <= hi_ts)].reset_index(drop=True)
     n = len(tl)
-    fig, ax = plt.subplots(figsize=(10, 2.6 + 0.36 * max(n, 4)))
+    fig, ax = _figure((10, 2.6 + 0.36 * max(n, 4)))
     fig.subplots_adjust(
         top=1 - 1.65 / fig.get_figheight(), bottom=0.95 / fig.get_figheight(), left=0.03, right=0.97
     )
@@ -414,7 +419,7 @@ def musk_contribution(ds: Dataset, lang: str) -> Chart:
     v = queries.versions(ds, "musk_contribution")
     v = v.assign(_v=-v["value"]).sort_values(["_v", "id"]).drop(columns="_v")
     v = v.reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(10, 5.6))
+    fig, ax = _figure((10, 5.6))
     fig.subplots_adjust(top=0.78, bottom=0.16, left=0.3, right=0.97)
     y = np.arange(len(v))[::-1]
     for yi, (_, r) in zip(y, v.iterrows(), strict=True):
@@ -490,7 +495,7 @@ def for_profit_opposition(ds: Dataset, lang: str) -> Chart:
     t = T[lang]
     v = queries.versions(ds, "musk_opposes_for_profit")
     v = v.sort_values(["date_start", "id"], na_position="last").reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(10, 5.2))
+    fig, ax = _figure((10, 5.2))
     fig.subplots_adjust(top=0.8, bottom=0.17, left=0.42, right=0.97)
     y = np.arange(len(v))[::-1]
     labels = []
@@ -532,6 +537,8 @@ def for_profit_opposition(ds: Dataset, lang: str) -> Chart:
 
 def facts_heatmap(ds: Dataset, lang: str) -> Chart:
     """A seaborn heatmap: how many rows of each kind each article supports."""
+    import seaborn as sns  # only this chart needs it: the other kernels skip the import
+
     style.apply()
     t = T[lang]
     counts = queries.facts_per_source(ds)
@@ -544,7 +551,7 @@ def facts_heatmap(ds: Dataset, lang: str) -> Chart:
     )
     grid = grid[grid.sum().sort_values(ascending=False).index]
     grid.index = [f"{sid} ({i18n.date(*_pub(ds, sid), lang)})" for sid in grid.index]
-    fig, ax = plt.subplots(figsize=(10, 6.4))
+    fig, ax = _figure((10, 6.4))
     fig.subplots_adjust(top=0.84, bottom=0.36, left=0.2, right=0.99)
     sns.heatmap(
         grid,

@@ -7,24 +7,28 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.errors as pa_errors
-import pandera.pandas as pa
 from pandas.api.typing import NaTType
 
-from . import schema
 from .paths import data_dir
+
+if TYPE_CHECKING:
+    import pandera.errors as pa_errors
+    import pandera.pandas as pa
+
+# pandera (and the schema built on it) is imported only when a table is validated: a dataset
+# already validated by this very code is read back from the cache (see _cache_file), which
+# saves every notebook kernel of a report the import and the validation.
 
 TABLES = ("sources", "figures", "events", "members", "disputes")
 _ID_COLUMN = {"sources": "source_id", "disputes": "subject"}
-
-
-#: pandera names a failed check by its error text; map it back to the check's name.
-_BY_ERROR = {hint: name for name, (_, hint) in schema.HINTS.items()}
 
 
 class DataError(ValueError):
@@ -84,6 +88,10 @@ def _read_csv(path: Path) -> pd.DataFrame:
 
 
 def _describe(path: Path, table: str, df: pd.DataFrame, err: pa_errors.SchemaErrors) -> str:
+    from . import schema
+
+    # pandera names a failed check by its error text; map it back to the check's name.
+    by_error = {hint: name for name, (_, hint) in schema.HINTS.items()}
     fc = err.failure_cases
     lines: list[tuple[int, str]] = []
     seen: set[tuple[object, ...]] = set()
@@ -92,7 +100,7 @@ def _describe(path: Path, table: str, df: pd.DataFrame, err: pa_errors.SchemaErr
         check = str(rec.get("check"))
         index = rec.get("index")
         column = rec.get("column")
-        name = _BY_ERROR.get(check, check.split("(")[0])
+        name = by_error.get(check, check.split("(")[0])
         message = check
         if name in schema.HINTS:
             column, message = schema.HINTS[name]
@@ -121,6 +129,8 @@ def _describe(path: Path, table: str, df: pd.DataFrame, err: pa_errors.SchemaErr
 
 
 def _validate(path: Path, table: str, df: pd.DataFrame, sch: pa.DataFrameSchema) -> pd.DataFrame:
+    import pandera.errors as pa_errors
+
     try:
         return sch.validate(df, lazy=True)
     except pa_errors.SchemaErrors as err:
@@ -158,6 +168,8 @@ def _categorize(df: pd.DataFrame, columns: dict[str, list[str]]) -> pd.DataFrame
 
 
 def _type_dated(df: pd.DataFrame, kinds: list[str]) -> pd.DataFrame:
+    from . import schema
+
     df = _date_bounds(df, "date", "date_precision")
     return _categorize(
         df,
@@ -200,8 +212,53 @@ def load(folder: str | os.PathLike[str] | None = None) -> Dataset:
     return _load_cached(root, dataset_hash(root))
 
 
+#: Set this environment variable (to anything) to always validate, never read the cache.
+NO_CACHE_ENV = "MUSK_OPENAI_NO_CACHE"
+
+
+def _cache_file(root: Path, version: str) -> Path | None:
+    """Where a validated copy of this exact dataset, checked by this exact code, is kept.
+
+    The name holds the hash of every data file, of the folder's path, of the loader and schema
+    source, and the pandas version: any change to any of them means a new validation.
+    """
+    if os.environ.get(NO_CACHE_ENV):
+        return None
+    here = Path(__file__).parent
+    code = hashlib.sha256(str(root).encode() + pd.__version__.encode())
+    for name in ("data.py", "schema.py"):
+        code.update((here / name).read_bytes())
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "musk-openai"
+    return base / f"dataset-{version}-{code.hexdigest()[:16]}.pickle"
+
+
 @lru_cache(maxsize=8)
-def _load_cached(root: Path, _version: str) -> Dataset:
+def _load_cached(root: Path, version: str) -> Dataset:
+    cache = _cache_file(root, version)
+    if cache is not None and cache.is_file():
+        try:
+            with cache.open("rb") as f:
+                ds = pickle.load(f)
+            if isinstance(ds, Dataset):
+                return ds
+        except Exception:  # a damaged or foreign cache file: validate again
+            pass
+    ds = _load_validated(root)
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".tmp-", suffix=".pickle")
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(ds, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, cache)
+        except OSError:  # a read-only home: no cache, same result
+            pass
+    return ds
+
+
+def _load_validated(root: Path) -> Dataset:
+    from . import schema
+
     p = {t: root / f"{t}.csv" for t in TABLES}
     sources = _validate(p["sources"], "sources", _read_csv(p["sources"]), schema.sources_schema())
     texts = _read_texts(p["sources"], sources)

@@ -12,7 +12,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -41,7 +40,7 @@ def _tmp_path(folder: Path, suffix: str) -> Path:
     return Path(name)
 
 
-def save(chart: Chart, params: Params, *, close: bool = True) -> list[Path]:
+def save(chart: Chart, params: Params) -> list[Path]:
     """Write ``<figures_dir>/<name>.<format>`` for each format, and ``<name>.csv``."""
     folder = params.figures_dir
     folder.mkdir(parents=True, exist_ok=True)
@@ -59,6 +58,16 @@ def save(chart: Chart, params: Params, *, close: bool = True) -> list[Path]:
     finally:
         for src, _ in planned:
             src.unlink(missing_ok=True)
-        if close:
-            plt.close(chart.fig)
     return [dst for _, dst in planned]
+
+
+def show(written: list[Path], width: int = 960) -> object:
+    """Display the exported chart itself (PNG, else SVG) in a notebook: what the reader gets."""
+    from IPython.display import SVG, Image
+
+    by_suffix = {p.suffix: p for p in written}
+    if ".png" in by_suffix:
+        return Image(filename=str(by_suffix[".png"]), width=width)
+    if ".svg" in by_suffix:
+        return SVG(filename=str(by_suffix[".svg"]))
+    return written
