@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: help setup report test lint lab figures clean
+.PHONY: help setup report test lint lab figures bench clean
 
 help:
 	@echo "make report   build every notebook, figure and the HTML report (reports/)"
@@ -12,6 +12,7 @@ help:
 	@echo "make lint     ruff, notebook outputs stripped, mypy"
 	@echo "make lab      start JupyterLab on 127.0.0.1 with the project's kernel"
 	@echo "make figures  rebuild figures/ only (both languages), without running the notebooks"
+	@echo "make bench    time the report runner against the naive loop and the floor"
 	@echo "make clean    remove reports/ and caches (keeps .venv)"
 
 setup: $(STAMP)
@@ -40,6 +41,9 @@ lab: $(STAMP)
 
 figures: $(STAMP)
 	$(BIN)/python -c 'from musk_openai import charts; [charts.build_all(lang) for lang in ("fr", "en")]'
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_report.py
 
 clean:
 	rm -rf reports .pytest_cache .ruff_cache .mypy_cache
