@@ -157,21 +157,7 @@ def valuation_growth(ds: Dataset, lang: str) -> Chart:
     )
     ax.set_xlim(-0.5, 3.0)
     style.titles(fig, t["val_title"], t["val_sub"])
-    drawn = rows[
-        [
-            "id",
-            "subject",
-            "kind",
-            "value",
-            "unit",
-            "bound",
-            "date",
-            "date_precision",
-            "asserted_by",
-            "source_id",
-            "excerpt",
-        ]
-    ].copy()
+    drawn = rows[FIGURE_COLUMNS].copy()
     drawn["label"] = [s.replace("\n", " ") for s in rows["bar"]]
     drawn["multiple_after_over_before"] = round(multiple, 4)
     return _chart("01-valuation-growth", fig, drawn, ds, lang)
@@ -180,6 +166,20 @@ def valuation_growth(ds: Dataset, lang: str) -> Chart:
 # --- 02 -------------------------------------------------------------------------------------
 
 BOUND_MARKERS = {"exact": "o", "approximate": "o", "upper_bound": "<", "lower_bound": ">"}
+
+
+def _bound_legend(t: dict[str, str], bounds: list[str]) -> list[Line2D]:
+    """One legend entry per kind of bound, drawn as the markers are."""
+    return [
+        Line2D([], [], marker=BOUND_MARKERS[b], ls="none", color=style.INK, ms=9,
+               mfc="white" if b == "approximate" else style.INK, label=t[b])
+        for b in bounds
+    ]  # fmt: skip
+
+
+#: The columns of a figures row that every chart's CSV keeps (what was drawn, and its source).
+FIGURE_COLUMNS = ["id", "subject", "kind", "payer", "value", "unit", "bound", "date",
+                  "date_precision", "asserted_by", "source_id", "excerpt"]  # fmt: skip
 
 
 def _who(row: pd.Series, lang: str) -> str:
@@ -262,19 +262,7 @@ def funding_sources(ds: Dataset, lang: str) -> Chart:
     ax.set_yticks(y, list(money["lane"]), fontsize=10)
     ax.set_ylim(-0.7, len(money) + 0.2)
     ax.grid(axis="y", visible=False)
-    handles = [
-        Line2D(
-            [],
-            [],
-            marker=BOUND_MARKERS[b],
-            ls="none",
-            color=style.INK,
-            ms=9,
-            mfc="white" if b == "approximate" else style.INK,
-            label=t[b],
-        )
-        for b in ("exact", "approximate", "upper_bound", "lower_bound")
-    ]
+    handles = _bound_legend(t, ["exact", "approximate", "upper_bound", "lower_bound"])
     fig.legend(
         handles=handles,
         loc="upper left",
@@ -285,22 +273,7 @@ def funding_sources(ds: Dataset, lang: str) -> Chart:
         columnspacing=1.0,
     )
     style.titles(fig, t["fund_title"], t["fund_sub"])
-    drawn = money[
-        [
-            "id",
-            "subject",
-            "kind",
-            "payer",
-            "value",
-            "unit",
-            "bound",
-            "date",
-            "date_precision",
-            "asserted_by",
-            "source_id",
-            "excerpt",
-        ]
-    ].copy()
+    drawn = money[FIGURE_COLUMNS].copy()
     drawn["label"] = [x.replace("\n", " — ") for x in money["lane"]]
     return _chart("02-funding-sources", fig, drawn, ds, lang)
 
@@ -457,19 +430,7 @@ def musk_contribution(ds: Dataset, lang: str) -> Chart:
     ax.set_xticklabels([i18n.money(x * 1e6, lang) if x else "0" for x in [0, 25, 50, 75, 100, 125]])
     ax.set_ylim(-0.6, len(v) - 0.4)
     ax.grid(axis="y", visible=False)
-    handles = [
-        Line2D(
-            [],
-            [],
-            marker=BOUND_MARKERS[b],
-            ls="none",
-            color=style.INK,
-            ms=9,
-            mfc="white" if b == "approximate" else style.INK,
-            label=t[b],
-        )
-        for b in ("exact", "approximate", "upper_bound")
-    ]
+    handles = _bound_legend(t, ["exact", "approximate", "upper_bound"])
     fig.legend(
         handles=handles,
         loc="upper left",
