@@ -3,12 +3,18 @@
 Files are byte-identical when rerun on the same inputs (no dates, fixed SVG ids, no software
 stamp) and written atomically: every file goes to a temporary name first and is renamed only
 when all of them are complete, so an interrupted run never leaves a half-written figure.
+Exported files get the usual permissions (``0o666`` less the umask: ``0o644`` under umask 022),
+like any file the user creates, not the ``0o600`` of :func:`tempfile.mkstemp`.
+
+The CSV is safe to open in a spreadsheet: a text cell starting with ``=``, ``+``, ``-``, ``@``, a
+tab or a carriage return would run as a formula there, so it is written with a single quote in
+front (OWASP's advice on CSV injection). Numbers, negative ones included, are written as numbers.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,10 +40,60 @@ class Chart:
     footer: str = ""
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _tmp_path(folder: Path, suffix: str) -> Path:
-    fd, name = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=folder)
-    os.close(fd)
-    return Path(name)
+    """Create an empty temporary file in ``folder`` with a random name and return its path.
+
+    The mode ``0o666`` is reduced by the process umask, as for any file a program creates; the
+    umask is never changed (that would race with other threads).
+    """
+    flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        path = folder / f".tmp-{secrets.token_hex(8)}{suffix}"
+        try:
+            fd = os.open(path, flags, 0o666)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return path
+    raise FileExistsError(f"no free temporary file name in {folder}")
+
+
+def _is_formula(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+
+
+def neutralise_formulas(value: object) -> object:
+    """``value`` with a ``'`` in front if it is text a spreadsheet would run as a formula."""
+    return "'" + value if isinstance(value, str) and _is_formula(value) else value
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with a ``'`` in front of every text cell (and column name) a spreadsheet would run
+    as a formula: a copy if anything changes, else ``frame`` itself.
+
+    Only strings change: numeric and date columns are skipped, and numbers in a mixed column are
+    left as they are (a negative number stays a number).
+    """
+    changed: dict[int, pd.Series] = {}
+    for i in range(frame.shape[1]):
+        column = frame.iloc[:, i]
+        if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column):
+            continue
+        if any(_is_formula(v) for v in column):
+            changed[i] = column.map(neutralise_formulas, na_action="ignore")
+    renamed = any(_is_formula(c) for c in frame.columns)
+    if not changed and not renamed:
+        return frame
+    out = frame.copy()
+    for i, column in changed.items():
+        out.isetitem(i, column.array)
+    if renamed:
+        out.columns = pd.Index([neutralise_formulas(c) for c in frame.columns])
+    return out
 
 
 def save(chart: Chart, params: Params) -> list[Path]:
@@ -52,7 +108,7 @@ def save(chart: Chart, params: Params) -> list[Path]:
             chart.fig.savefig(tmp, format=fmt, dpi=params.dpi, metadata=METADATA[fmt])
         tmp = _tmp_path(folder, ".csv")
         planned.append((tmp, folder / f"{chart.name}.csv"))
-        chart.data.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+        csv_safe(chart.data).to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
         for src, dst in planned:
             os.replace(src, dst)
     finally:
