@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from importlib import metadata
 
 import yaml
 
@@ -40,3 +41,13 @@ def test_lock_agrees_with_pins() -> None:
     lock = _pins([x for x in lines if x and not x.startswith("#")])
     for name, version in wanted.items():
         assert lock.get(name) == version, f"requirements.lock has {name}=={lock.get(name)}"
+
+
+def test_psutil_is_a_pinned_direct_dependency() -> None:
+    """The project imports psutil itself: it is pinned directly, not left to ipykernel's range."""
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
+    pins = _pins(project["dependencies"])
+    lines = (PROJECT_ROOT / "requirements.lock").read_text().splitlines()
+    lock = _pins([x for x in lines if x and not x.startswith("#")])
+    assert "psutil" in pins, "psutil is missing from [project] dependencies"
+    assert pins["psutil"] == lock["psutil"] == metadata.version("psutil")
