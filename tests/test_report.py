@@ -88,8 +88,9 @@ def test_every_notebook_in_every_language(project: Path, first_run: report.Repor
         for name in ("00-plain", "01-figure"):
             assert (project / "reports" / lang / f"{name}.ipynb").is_file()
             assert (project / "reports" / lang / f"{name}.html").is_file()
-        for fmt in ("png", "svg"):
-            assert (project / "figures" / lang / f"01-bars.{fmt}").is_file()
+        for fmt in ("png", "svg"):  # dpi 60 is not the canonical build: figures stay beside
+            assert (project / "reports" / "figures" / lang / f"01-bars.{fmt}").is_file()
+    assert not (project / "figures").exists()
     # the sources are untouched: no outputs, no injected cell
     src = nbformat.read(project / "notebooks" / "00-plain.ipynb", as_version=4)
     assert all(not c.get("outputs") for c in src.cells if c.cell_type == "code")
@@ -101,7 +102,8 @@ def test_parameters_and_working_folder(project: Path, first_run: report.Report) 
     assert len(injected) == 1
     code = "".join(injected[0]["source"])
     assert 'lang = "en"' in code and "dpi = 60" in code and 'formats = "png,svg"' in code
-    assert f'figures_dir = "{project / "figures" / "en"}"' in code
+    building = project / "reports" / ".building"  # where the run was built before it was put
+    assert f'figures_dir = "{building / "figures" / "en"}"' in code
     text = "".join("".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []))
     assert f"cwd={project / 'notebooks'}" in text
     assert "lang=en" in text
@@ -112,8 +114,8 @@ def test_index_lists_pages_figures_parameters(project: Path, first_run: report.R
     for lang in ("fr", "en"):
         assert f'href="{lang}/00-plain.html"' in index
         assert f'href="{lang}/01-figure.html"' in index
-        assert f'src="../figures/{lang}/01-bars.png"' in index
-        assert f'href="../figures/{lang}/01-bars.svg"' in index
+        assert f'src="figures/{lang}/01-bars.png"' in index
+        assert f'href="figures/{lang}/01-bars.svg"' in index
     assert "Plain page" in index and "A figure" in index
     from musk_openai.data import dataset_hash
 
@@ -172,6 +174,11 @@ def test_failing_notebook_others_finish(tmp_path: Path) -> None:
     )
     make_notebook(nbs, "02-good-too", "print('also fine')")
     out = tmp_path / "out"
+    good = report.run_report(
+        notebooks_dir=nbs, output=out, lang="en", only=["00"], stream=None, figures_root=tmp_path
+    )
+    assert good.exit_code == 0 and good.location == out
+    previous = snapshot(out)
     result = report.run_report(
         notebooks_dir=nbs,
         output=out,
@@ -192,6 +199,13 @@ def test_failing_notebook_others_finish(tmp_path: Path) -> None:
     assert "FAILED 01-broken.ipynb (en), cell 3" in text
     assert "total = 10" in text and "ZeroDivisionError: division by zero" in text
     assert "1 failed" in text
+    # the previous good report is untouched; this run went to failed-run/
+    assert snapshot(out / "en") == {k[3:]: v for k, v in previous.items() if k.startswith("en/")}
+    assert (out / "index.html").read_bytes() == previous["index.html"]
+    assert result.location == out / "failed-run"
+    assert f"the previous report in {out} is unchanged" in text
+    assert str(out / "failed-run" / "en" / "01-broken.ipynb") in text
+    out = out / "failed-run"
     # the others finished; the partial notebook is kept, with the error, and rendered
     for name in ("00-good", "02-good-too"):
         assert (out / "en" / f"{name}.html").is_file()
@@ -223,7 +237,8 @@ def test_cell_timeout_names_the_cell(tmp_path: Path) -> None:
     assert failure is not None
     assert failure.cell == 2 and failure.source_line == "import time"
     assert "Timeout" in failure.ename
-    assert (tmp_path / "out" / "fr" / "00-slow.ipynb").is_file()
+    assert (tmp_path / "out" / "failed-run" / "fr" / "00-slow.ipynb").is_file()
+    assert not (tmp_path / "out" / ".building").exists()
 
 
 def test_params_file_extra_parameter_only_where_declared(tmp_path: Path) -> None:

@@ -23,10 +23,18 @@ outputs:
   <output>/index.html            every page and figure, the run's parameters, the dataset version
   <output>/<lang>/NN-name.ipynb  the executed notebook (kept up to the failing cell on failure)
   <output>/<lang>/NN-name.html   a self-contained page (open it with file://)
-  figures/<lang>/                the figures the notebooks export
+  <output>/figures/<lang>/       the figures (PNG, SVG, PDF on request, CSV of the data drawn)
+  figures/<lang>/                also updated by the canonical build (every parameter at its
+                                 default); any other run leaves the committed figures alone
 
-exit status: 0 all notebooks ran, 1 a notebook failed (the others still ran), 2 bad options
-(nothing written, no kernel started).
+The report is built in <output>/.building and put in place only when every notebook succeeded:
+a failing notebook leaves the previous report as it was and puts this run in
+<output>/failed-run/; Ctrl-C or a crash leaves the previous report as it was. One run at a time
+per output folder. --output must be a new or empty folder, or one holding an earlier report:
+never inside data/, src/, notebooks/, .git/ or figures/, nor a system or home folder.
+
+exit status: 0 all notebooks ran, 1 a notebook failed (the others still ran), 2 bad options,
+an invalid dataset or a busy output folder (nothing written, no kernel started), 130 Ctrl-C.
 """
 
 
@@ -109,14 +117,29 @@ def _skip_slow_optional_imports() -> None:
         sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
+def _absolute_data_env() -> None:
+    """A relative $MUSK_OPENAI_DATA means the same folder here and in every kernel (whose
+    working folder is notebooks/): make it absolute, from this command's folder."""
+    from .paths import DATA_ENV
+
+    value = os.environ.get(DATA_ENV)
+    if value and not os.path.isabs(value):
+        os.environ[DATA_ENV] = os.path.abspath(value)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     args = build_parser().parse_args(argv)
     if args.command != "report":  # pragma: no cover - argparse only knows 'report'
         return 2
     _skip_slow_optional_imports()
-    from . import report
+    _absolute_data_env()
+    from . import outputs, report
     from .params import ParameterError
+
+    def error(message: str) -> int:
+        print(f"musk-openai report: error: {message}", file=sys.stderr)
+        return 2
 
     try:
         plan = report.plan_report(
@@ -132,23 +155,31 @@ def main(argv: Sequence[str] | None = None) -> int:
             notebooks_dir=args.notebooks_dir,
         )
     except ParameterError as exc:
-        print(f"musk-openai report: error: {exc}", file=sys.stderr)
-        return 2
+        return error(str(exc))
     from .data import DataError, load
 
     try:  # a bad dataset stops the run before any kernel starts
         load()
     except DataError as exc:
-        print(
-            f"musk-openai report: error: the dataset is invalid; no notebook was run.\n{exc}",
-            file=sys.stderr,
-        )
-        return 2
+        return error(f"the dataset is invalid; no notebook was run.\n{exc}")
     try:
         result = report.run_plan(plan, stream=sys.stderr)
+    except outputs.OutputError as exc:
+        return error(str(exc))
     except KeyboardInterrupt:
-        print("musk-openai report: interrupted", file=sys.stderr)
+        print(
+            f"musk-openai report: interrupted; the kernels were stopped and the previous report "
+            f"in {plan.output} is unchanged",
+            file=sys.stderr,
+        )
         return 130
+    except OSError as exc:
+        print(
+            f"musk-openai report: error: {exc.strerror or exc} ({exc.filename or plan.output}); "
+            f"the previous report in {plan.output} is unchanged",
+            file=sys.stderr,
+        )
+        return 1
     print(report.summary(result), file=sys.stderr)
     return result.exit_code
 

@@ -27,21 +27,28 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any
 
-from . import paths
-from .params import DPI_RANGE, LANGS, ParameterError, check_dpi, check_formats, check_lang
+from . import outputs, paths
+from .params import (
+    DEFAULTS,
+    DPI_RANGE,
+    LANGS,
+    ParameterError,
+    check_dpi,
+    check_folder,
+    check_formats,
+    check_lang,
+    check_notebook_parameters,
+    is_canonical,
+)
 
 #: Parameters every notebook declares in its cell tagged ``parameters``.
 BUILTIN_PARAMETERS = ("lang", "formats", "dpi", "figures_dir")
-DEFAULT_LANG = "both"
-DEFAULT_FORMATS = "png,svg"
-DEFAULT_DPI = 200
 DEFAULT_TIMEOUT = 300
 KERNEL_NAME = "python3"
 NOTEBOOK_RE = re.compile(r"^(?P<number>\d{2})-(?P<slug>[A-Za-z0-9][A-Za-z0-9._-]*)\.ipynb$")
@@ -117,6 +124,10 @@ class Plan:
     timeout: int
     with_code: bool
     work: tuple[Job, ...]
+    #: Where the canonical build's figures are installed (the committed figures/).
+    figures_root: Path = paths.FIGURES_DIR
+    #: Every parameter at its default: the figures are also installed into ``figures_root``.
+    canonical: bool = False
 
 
 def _plural(n: int, word: str) -> str:
@@ -194,21 +205,17 @@ def _check_dpi_option(dpi: object) -> int:
     return check_dpi(value)
 
 
-def _plain_value(option: str, key: str, value: object) -> None:
+def _plain_value(option: str, key: object, value: object, depth: int = 0) -> None:
     """Values of a params file must be plain YAML: text, numbers, booleans, lists, mappings."""
-    if isinstance(value, datetime | date):
-        raise OptionError(
-            option,
-            f"key {key!r}: got the unquoted date {value!s}; quote dates so they stay text "
-            f"(e.g. {key}: '{value!s}')",
-        )
+    if depth > 20:
+        raise RecursionError
     if isinstance(value, list):
         for item in value:
-            _plain_value(option, key, item)
+            _plain_value(option, key, item, depth + 1)
     elif isinstance(value, dict):
         for k, item in value.items():
-            _plain_value(option, key, k)
-            _plain_value(option, key, item)
+            _plain_value(option, key, k, depth + 1)
+            _plain_value(option, key, item, depth + 1)
     elif value is not None and not isinstance(value, str | int | float | bool):
         raise OptionError(
             option, f"key {key!r}: got {value!r}; allowed: text, numbers, booleans, lists, mappings"
@@ -216,8 +223,10 @@ def _plain_value(option: str, key: str, value: object) -> None:
 
 
 def read_params_file(path: Path, shown: object = None) -> dict[str, Any]:
-    """Read a YAML mapping of notebook parameters (syntax and value types only)."""
+    """Read a YAML mapping of notebook parameters (syntax and value types only), with
+    papermill's own YAML reader (``papermill -f``: dates stay text)."""
     import yaml
+    from papermill.iorw import NoDatesSafeLoader
 
     option = f"--params-file {path if shown is None else shown}"
     try:
@@ -227,11 +236,18 @@ def read_params_file(path: Path, shown: object = None) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise OptionError("--params-file", f"cannot read {str(path)!r}: {exc}") from None
     try:
-        loaded = yaml.safe_load(text)
+        loaded = yaml.load(text, Loader=NoDatesSafeLoader)  # noqa: S506 - a safe loader
+        for key, value in (loaded or {}).items() if isinstance(loaded, dict) else ():
+            _plain_value(option, key, value)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" (line {where.line + 1})" if where is not None else ""
         raise OptionError(option, f"not valid YAML{line}: {exc}") from None
+    except RecursionError:
+        raise OptionError(
+            option,
+            "a value refers to itself (a YAML alias inside its own anchor); allowed: plain values",
+        ) from None
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):
@@ -240,12 +256,11 @@ def read_params_file(path: Path, shown: object = None) -> dict[str, Any]:
             f"got a {type(loaded).__name__}; allowed: a mapping of parameter names to values "
             "(e.g. 'dpi: 150')",
         )
-    for key, value in loaded.items():
+    for key in loaded:
         if not isinstance(key, str) or not key.isidentifier():
             raise OptionError(
                 option, f"key {key!r} is not a parameter name (a Python identifier such as 'dpi')"
             )
-        _plain_value(option, key, value)
     return dict(loaded)
 
 
@@ -286,8 +301,14 @@ def _check_writable(option: str, folder: Path, given: object) -> None:
         raise OptionError(option, f"got {str(given)!r}, but {problem}; allowed: a writable folder")
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
+def _declared_default(spec: Mapping[str, Any]) -> Any:
+    """A notebook parameter's default, as papermill read it from the parameters cell."""
+    import ast
+
+    try:
+        return ast.literal_eval(str(spec.get("default")))
+    except (ValueError, SyntaxError):
+        return spec.get("default")
 
 
 def plan_report(
@@ -335,7 +356,7 @@ def plan_report(
     extra: dict[str, Any] = {}
     pfile = Path(params_file).resolve() if params_file is not None else None
     from_file = read_params_file(pfile, params_file) if pfile is not None else {}
-    notebooks = tuple(Notebook(p, _inspect(p) if from_file else {}) for p in selected)
+    notebooks = tuple(Notebook(p, _inspect(p)) for p in selected)
     option = f"--params-file {params_file}"
     declared_by: dict[str, list[str]] = {}
     for nb in notebooks:
@@ -350,6 +371,9 @@ def plan_report(
                 "of the notebooks run)",
             )
         if key in BUILTIN_PARAMETERS:
+            continue
+        if key in DEFAULTS:  # checked (and normalised) with the job's parameters below
+            extra[key] = value
             continue
         for nb in notebooks:
             spec = nb.declared.get(key)
@@ -379,16 +403,31 @@ def plan_report(
     elif "formats" in from_file:
         fmt = from_params("formats", check_formats)
     else:
-        fmt = check_formats(DEFAULT_FORMATS)
+        fmt = check_formats(DEFAULTS["formats"])
     if dpi_option is not None:
         the_dpi = dpi_option
     elif "dpi" in from_file:
         the_dpi = from_params("dpi", check_dpi)
     else:
-        the_dpi = DEFAULT_DPI
+        the_dpi = check_dpi(DEFAULTS["dpi"])
 
+    out = Path(output).expanduser() if output is not None else paths.REPORTS_DIR
+    out = out.resolve()
+    why = outputs.refusal(out)
+    if paths.inside(out, nb_dir):
+        why = f"it is inside the notebooks folder {nb_dir}"
+    if why:
+        raise OptionError(
+            "--output",
+            f"got {str(output or out)!r}, but {why}; allowed: a new or empty folder, "
+            "or one that holds an earlier report (default: reports/)",
+        )
+    _check_writable("--output", out, output if output is not None else out)
+
+    # Figures go beside the pages (built aside with them) unless the params file names a folder.
     figures_dirs: dict[str, Path] = {}
-    if "figures_dir" in from_file:
+    user_figures = "figures_dir" in from_file
+    if user_figures:
         raw = from_file["figures_dir"]
         if not isinstance(raw, str) or not raw.strip():
             raise OptionError(
@@ -402,25 +441,22 @@ def plan_report(
                 "or run one language with --lang",
             )
         for lg in langs:
-            figures_dirs[lg] = Path(raw.replace("{lang}", lg)).expanduser().resolve()
+            try:
+                figures_dirs[lg] = check_folder("figures_dir", raw.replace("{lang}", lg))
+            except ParameterError as exc:
+                raise OptionError(option, f"key {str(exc).removeprefix('parameter ')}") from None
+            if paths.inside(figures_dirs[lg], out):
+                raise OptionError(
+                    option,
+                    f"key 'figures_dir': got {raw!r}, which is inside the output folder {out}; "
+                    "the report's figures already go to its figures/ folder: leave it out",
+                )
+            _check_writable(f"{option} figures_dir", figures_dirs[lg], figures_dirs[lg])
     else:
-        figures_dirs = {lg: fig_root / lg for lg in langs}
-
-    out = Path(output).expanduser() if output is not None else paths.REPORTS_DIR
-    out = out.resolve()
-    for protected in (nb_dir, paths.PROJECT_ROOT / "data", paths.PROJECT_ROOT / "src"):
-        if _inside(out, protected):
-            raise OptionError(
-                "--output",
-                f"got {str(output)!r}, which is inside {protected}; allowed: a folder outside "
-                "the sources (default: reports/)",
-            )
-    _check_writable("--output", out, output if output is not None else out)
-    for lg, folder in figures_dirs.items():
-        what = option + " figures_dir" if "figures_dir" in from_file else f"figures folder ({lg})"
-        _check_writable(what, folder, folder)
+        figures_dirs = {lg: out / outputs.BUILDING / "figures" / lg for lg in langs}
 
     work = []
+    canonical = not user_figures
     for lg in langs:
         for nb in notebooks:
             params: dict[str, Any] = {
@@ -430,10 +466,18 @@ def plan_report(
                 "figures_dir": str(figures_dirs[lg]),
             }
             params.update({k: v for k, v in extra.items() if k in nb.declared})
-            executed = out / lg / nb.path.name
-            if executed.resolve() == nb.path:
-                raise OptionError("--output", f"got {str(output)!r}: it would overwrite {nb.path}")
-            work.append(Job(nb, lg, params, executed, executed.with_suffix(".html")))
+            # The notebook's own parameters, with its defaults, checked as its kernel will.
+            own = {k: _declared_default(spec) for k, spec in nb.declared.items()}
+            own.update(params)
+            try:
+                checked = check_notebook_parameters(own)
+            except ParameterError as exc:
+                where = option if pfile is not None else "--params-file"
+                raise OptionError(where, f"{exc} (for {nb.name}.ipynb)") from None
+            canonical = canonical and is_canonical(checked)
+            params.update({k: checked[k] for k in params if k not in ("figures_dir",)})
+            building = out / outputs.BUILDING / lg / nb.path.name
+            work.append(Job(nb, lg, params, building, building.with_suffix(".html")))
 
     return Plan(
         notebooks_dir=nb_dir,
@@ -449,6 +493,8 @@ def plan_report(
         timeout=n_timeout,
         with_code=with_code,
         work=tuple(work),
+        figures_root=fig_root,
+        canonical=canonical,
     )
 
 
@@ -497,6 +543,15 @@ class Report:
     results: tuple[Result, ...]
     index: Path
     seconds: float
+    #: Where the run's pages are: the output folder, or its failed-run/ when a notebook failed.
+    location: Path | None = None
+
+    def final(self, path: Path) -> Path:
+        """Where a file the run built (in ``<output>/.building``) ended up."""
+        building = self.plan.output / outputs.BUILDING
+        if self.location is None or not paths.inside(path, building):
+            return path
+        return self.location / path.relative_to(building)
 
     @property
     def failures(self) -> tuple[Result, ...]:
@@ -589,6 +644,10 @@ def execute_job(job: Job, timeout: int, notebooks_dir: Path) -> Result:
             # changes the folder of every thread of this process.
             resources={"metadata": {"path": str(notebooks_dir)}},
             config=_kernel_config(),
+            # The kernel's log: jupyter_client interrupts every kernel it shuts down, which the
+            # kernel logs as an ERROR ("KeyboardInterrupt caught in kernel"). Cell errors are
+            # reported from the notebook itself.
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except Exception as exc:  # noqa: BLE001 - any failure of one notebook must not stop the others
         return Result(job, time.perf_counter() - start, _failure_from(job, exc))
@@ -666,6 +725,9 @@ def notebook_title(path: Path) -> str:
 
 
 def _href(target: Path, base: Path) -> str:
+    """A link from the report folder ``base`` (its .building copy while it is built)."""
+    if base.name == outputs.BUILDING and not paths.inside(target, base):
+        base = base.parent  # outside the report: relative to where the report is put
     rel = os.path.relpath(target, base)
     return urllib.parse.quote(Path(rel).as_posix())
 
@@ -714,8 +776,12 @@ def _figure_groups(folder: Path, numbers: Sequence[str]) -> list[tuple[str, list
 
 
 def write_index(plan: Plan, results: Sequence[Result], dataset_version: str) -> Path:
-    """``<output>/index.html``: the pages, the figures, the parameters. Deterministic."""
-    out = plan.output
+    """``<output>/.building/index.html``: the pages, the figures, the parameters.
+
+    Links are relative to the report folder, so they hold once the run is put in place.
+    Deterministic.
+    """
+    out = plan.output / outputs.BUILDING
     e = html.escape
     by_job = {(r.job.lang, r.job.notebook.name): r for r in results}
     titles = {nb.name: notebook_title(nb.path) for nb in plan.notebooks}
@@ -872,72 +938,170 @@ def _dataset_version() -> str:
         return f"unknown ({type(exc).__name__}: {exc})"
 
 
-def run_plan(
-    plan: Plan,
-    *,
-    stream: IO[str] | None = sys.stderr,
-    executor: Literal["thread", "process"] = "thread",
-) -> Report:
-    """Execute a validated plan: notebooks in parallel, each page rendered as soon as it is done."""
-    started = time.perf_counter()
-    for lg in plan.langs:
-        (plan.output / lg).mkdir(parents=True, exist_ok=True)
-        plan.figures_dirs[lg].mkdir(parents=True, exist_ok=True)
-    for job in plan.work:  # an old page must not pass for this run's
-        for stale in (job.executed, job.page):
-            stale.unlink(missing_ok=True)
+#: Every module the worker threads would otherwise import on first use. Python's imports are
+#: not safe to race: two threads importing jupyter_client at once see a half-initialised module
+#: (ImportError: cannot import name 'AsyncKernelManager'). tests/test_robustness.py proves that
+#: no worker thread imports anything.
+PRELOAD = (
+    "papermill",
+    "papermill.engines",
+    "papermill.execute",
+    "papermill.iorw",
+    "papermill.translators",
+    "papermill.exceptions",
+    "nbclient.client",
+    "nbclient.exceptions",
+    "jupyter_client",
+    "jupyter_client.manager",
+    "jupyter_client.asynchronous.client",
+    "jupyter_client.blocking.client",
+    "jupyter_client.provisioning.local_provisioner",
+    "ipykernel.kernelspec",
+    "ipykernel.connect",
+    "IPython",
+    "IPython.display",
+    "IPython.utils.capture",
+    "psutil",
+    "codeop",
+    "getopt",
+    "resource",
+    "encodings.unicode_escape",
+    "zmq.asyncio",
+    "traitlets.config",
+    "nbformat",
+    "jinja2",
+    "nbconvert",
+)
 
-    progress = Progress(len(plan.work), stream)
+
+def preload() -> None:
+    """Import, in this (main) thread, everything a notebook run imports; before any worker."""
+    import importlib
+
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # an optional module: its absence is final, not a race
+            pass
+
+
+def _stop_kernels() -> int:
+    """Kill every process this one started (the notebook kernels); returns how many."""
+    import psutil
+
+    children = psutil.Process().children(recursive=True)
+    for child in children:
+        try:
+            child.kill()
+        except psutil.Error:
+            pass
+    psutil.wait_procs(children, timeout=5)
+    return len(children)
+
+
+def _execute(plan: Plan, progress: Progress) -> list[Result]:
+    """Run every job on a pool of threads, rendering each page as soon as its notebook is done.
+
+    Ctrl-C (KeyboardInterrupt in this, the main thread) kills the kernels, which ends every
+    notebook at once, waits for the threads, and is raised again.
+    """
     results: list[Result] = []
-    pool: Executor
-    if executor == "process":
-        pool = ProcessPoolExecutor(max_workers=plan.jobs)
-    else:
-        pool = ThreadPoolExecutor(max_workers=plan.jobs, thread_name_prefix="notebook")
+    pool = ThreadPoolExecutor(max_workers=plan.jobs, thread_name_prefix="notebook")
+    futures = {
+        pool.submit(_run_one, job, plan.timeout, plan.notebooks_dir, progress): job
+        for job in plan.work
+    }
     try:
-        futures: dict[Future[Result], Job] = {}
-        for job in plan.work:
-            if executor == "process":
-                if progress is not None:
-                    progress.started(job)
-                fut = pool.submit(execute_job, job, plan.timeout, plan.notebooks_dir)
-            else:
-                fut = pool.submit(_run_one, job, plan.timeout, plan.notebooks_dir, progress)
-            futures[fut] = job
-        # Built while the first kernels start: nbconvert's import and templates take a second.
+        # Built while the first kernels start: nbconvert's templates take a second.
         renderer = PageRenderer(plan.with_code)
         titles = {nb.name: notebook_title(nb.path) for nb in plan.notebooks}
         pending = set(futures)
-        while pending:
-            done, pending = wait_futures(pending, return_when="FIRST_COMPLETED")
+        while pending:  # a timeout, so that Ctrl-C is seen at once
+            done, pending = wait_futures(pending, timeout=0.2, return_when="FIRST_COMPLETED")
             for fut in sorted(done, key=lambda f: plan.work.index(futures[f])):
-                result = fut.result()
-                job = result.job
-                page_written = False
-                if job.executed.is_file():
-                    title = f"{titles[job.notebook.name]} ({job.lang})"
-                    try:
-                        renderer.render(job.executed, job.page, plan.notebooks_dir, title)
-                        page_written = True
-                    except Exception as exc:  # noqa: BLE001 - reported like a failed cell
-                        if result.ok:
-                            failure = Failure(None, None, "", type(exc).__name__, str(exc))
-                            result = Result(job, result.seconds, failure)
-                result = Result(job, result.seconds, result.failure, page_written)
+                result = _render(fut.result(), plan, renderer, titles)
                 progress.finished(result)
                 results.append(result)
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        previous = _ignore_sigint()
+        try:
+            for fut in futures:
+                fut.cancel()
+            _stop_kernels()
+            pool.shutdown(wait=True, cancel_futures=True)
+        finally:
+            _restore_sigint(previous)
         raise
     pool.shutdown(wait=True)
-    results.sort(key=lambda r: plan.work.index(r.job))
-    index = write_index(plan, results, _dataset_version())
-    return Report(plan, tuple(results), index, time.perf_counter() - started)
+    return sorted(results, key=lambda r: plan.work.index(r.job))
+
+
+def _ignore_sigint() -> Any:
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C: no traceback
+
+
+def _restore_sigint(previous: Any) -> None:
+    import signal
+
+    if previous is not None:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _render(result: Result, plan: Plan, renderer: PageRenderer, titles: dict[str, str]) -> Result:
+    job = result.job
+    page_written = False
+    if job.executed.is_file():
+        title = f"{titles[job.notebook.name]} ({job.lang})"
+        try:
+            renderer.render(job.executed, job.page, plan.notebooks_dir, title)
+            page_written = True
+        except Exception as exc:  # noqa: BLE001 - reported like a failed cell
+            if result.ok:
+                failure = Failure(None, None, "", type(exc).__name__, str(exc))
+                result = Result(job, result.seconds, failure)
+    return Result(job, result.seconds, result.failure, page_written)
+
+
+def run_plan(plan: Plan, *, stream: IO[str] | None = sys.stderr) -> Report:
+    """Execute a validated plan, built aside in ``<output>/.building`` and put in place whole.
+
+    One run at a time per output folder (:class:`outputs.OutputError` otherwise). All notebooks
+    succeeded: the new report replaces the old one, and a canonical run's figures are copied to
+    ``figures_root``. A notebook failed: the old report stays, this run goes to failed-run/.
+    Interrupted or crashed: the old report stays, nothing of this run is left.
+    """
+    started = time.perf_counter()
+    preload()
+    with outputs.locked(plan.output):
+        building = outputs.fresh_building(plan.output)
+        try:
+            for lg in plan.langs:
+                (building / lg).mkdir(parents=True, exist_ok=True)
+                plan.figures_dirs[lg].mkdir(parents=True, exist_ok=True)
+            results = _execute(plan, Progress(len(plan.work), stream))
+            write_index(plan, results, _dataset_version())
+            failed = any(not r.ok for r in results)
+            location = outputs.install(plan.output, building, failed)
+        except BaseException:
+            outputs.discard(plan.output)
+            raise
+    if not failed and plan.canonical:
+        for lg in plan.langs:
+            outputs.copy_files(location / "figures" / lg, plan.figures_root / lg)
+    return Report(
+        plan, tuple(results), location / "index.html", time.perf_counter() - started, location
+    )
 
 
 def summary(report: Report) -> str:
-    """What happened, for stderr: counts, time, and each failure with its cell and error."""
+    """What happened, for stderr: counts, time, each failure with its cell and error, and where
+    everything is."""
     res = report.results
+    plan = report.plan
     lines = [
         f"report: {_plural(len(res), 'notebook')} in {report.seconds:.1f} s: "
         f"{len(res) - len(report.failures)} ok, {len(report.failures)} failed"
@@ -945,45 +1109,30 @@ def summary(report: Report) -> str:
     for r in report.failures:
         assert r.failure is not None
         lines.append(f"FAILED {r.job.notebook.path.name} ({r.job.lang}), {r.failure.describe()}")
-        if r.job.executed.is_file():
-            lines.append(f"    executed notebook, up to the failure: {r.job.executed}")
-    lines.append(f"index: {report.index}")
+        executed = report.final(r.job.executed)
+        if executed.is_file():
+            lines.append(f"    executed notebook, up to the failure: {executed}")
+    if report.failures:
+        lines.append(
+            f"the previous report in {plan.output} is unchanged; this run's pages: {report.index}"
+        )
+    else:
+        lines.append(f"index: {report.index}")
+        for lg in plan.langs:
+            where = report.final(plan.figures_dirs[lg])
+            also = f" (and {plan.figures_root / lg}, the canonical build)" if plan.canonical else ""
+            lines.append(f"figures ({lg}): {where}{also}")
     return "\n".join(lines)
 
 
 def run_report(
     *,
-    lang: str | None = None,
-    formats: str | Sequence[str] | None = None,
-    dpi: int | str | None = None,
-    only: Iterable[str] | None = None,
-    output: str | os.PathLike[str] | None = None,
-    params_file: str | os.PathLike[str] | None = None,
-    jobs: int | str | None = None,
-    timeout: int | str = DEFAULT_TIMEOUT,
-    with_code: bool = False,
-    notebooks_dir: str | os.PathLike[str] | None = None,
-    figures_root: str | os.PathLike[str] | None = None,
     stream: IO[str] | None = sys.stderr,
-    executor: Literal["thread", "process"] = "thread",
+    **options: Any,
 ) -> Report:
     """Validate (raises :class:`OptionError`, nothing written), then run the whole report.
 
-    ``notebooks_dir`` and ``figures_root`` default to the project's ``notebooks/`` and
-    ``figures/``; ``stream`` receives the progress (``None``: silent). The returned
-    :class:`Report` has ``exit_code`` 0 (all notebooks succeeded) or 1.
+    ``options`` are those of :func:`plan_report`; ``stream`` receives the progress (``None``:
+    silent). The returned :class:`Report` has ``exit_code`` 0 (all notebooks succeeded) or 1.
     """
-    plan = plan_report(
-        lang=lang,
-        formats=formats,
-        dpi=dpi,
-        only=only,
-        output=output,
-        params_file=params_file,
-        jobs=jobs,
-        timeout=timeout,
-        with_code=with_code,
-        notebooks_dir=notebooks_dir,
-        figures_root=figures_root,
-    )
-    return run_plan(plan, stream=stream, executor=executor)
+    return run_plan(plan_report(**options), stream=stream)
