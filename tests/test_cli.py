@@ -65,7 +65,7 @@ BAD = [
     (["--formats", ""], ["--formats"]),
     (["--dpi", "20"], ["--dpi", "'20'", "50 to 600"]),
     (["--dpi", "abc"], ["--dpi", "'abc'", "whole number"]),
-    (["--only", "99"], ["--only", "'99'", "01-valuation-growth, 02-funding-sources, 03-dispute-timeline"]),
+    (["--only", "99"], ["--only", "'99'", "01-valuation-growth, 02-funding-sources, 03-dispute"]),
     (["--only", "valuation"], ["--only", "'valuation'", "not a notebook"]),
     (["--jobs", "0"], ["--jobs", "'0'", ">= 1"]),
     (["--timeout", "-5"], ["--timeout", "'-5'", "seconds"]),
@@ -96,7 +96,7 @@ def test_bad_option(
 
 
 PARAMS_FILES = [
-    ("colour: red\n", ["--params-file", "unknown key 'colour'", "dpi, figures_dir, end, since, start"]),
+    ("colour: red\n", ["--params-file", "unknown key 'colour'", "figures_dir, end, since, start"]),
     ("dpi: 5000\n", ["--params-file", "'dpi'", "5000", "50 to 600"]),
     ("lang: de\n", ["--params-file", "'lang'", "'de'", "fr, en"]),
     ("formats: [png, bmp]\n", ["--params-file", "'formats'", "'bmp'"]),
