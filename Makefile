@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: help setup report test lint lab figures bench clean
+.PHONY: help setup git-filter report test lint lab figures bench clean
 
 help:
 	@echo "make report   build every notebook, figure and the HTML report (reports/)"
@@ -14,14 +14,33 @@ help:
 	@echo "make figures  rebuild figures/ only (both languages), without running the notebooks"
 	@echo "make bench    time the report runner against the naive loop and the floor"
 	@echo "make clean    remove reports/ and caches (keeps .venv)"
+	@echo "make git-filter  (re)install the git filter that strips notebook outputs when staged"
+
+# Notebooks are committed without outputs: in a git checkout, `git add` runs nbstripout on every
+# .ipynb (outputs, execution counts and JupyterLab's language_info details removed; the cell ids,
+# stable in this project, kept). The filter lives in .git/config and .git/info/attributes; it is
+# installed on first use of make, and skipped quietly when this folder is not a git checkout.
+NBSTRIPOUT_KEYS := $(addprefix metadata.language_info.,codemirror_mode file_extension mimetype \
+	nbconvert_exporter pygments_lexer version)
+NBSTRIPOUT = "$(abspath $(BIN))/python" -m nbstripout --keep-id
+INSTALL_GIT_FILTER = if [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$(CURDIR)" ]; then \
+	$(BIN)/nbstripout --install \
+	&& git config --local filter.nbstripout.clean '$(NBSTRIPOUT)' \
+	&& git config --local filter.nbstripout.extrakeys '$(NBSTRIPOUT_KEYS)' \
+	&& git config --local diff.ipynb.textconv '$(NBSTRIPOUT) -t' \
+	&& echo "git filter installed: notebook outputs are stripped when staged (nbstripout)"; fi
 
 setup: $(STAMP)
+
+git-filter: $(STAMP)
+	@$(INSTALL_GIT_FILTER)
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); run: make PYTHON=python3.11 ...")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	@$(INSTALL_GIT_FILTER)
 	touch $(STAMP)
 
 report: $(STAMP)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -134,3 +137,123 @@ def test_committed_notebooks_are_clean() -> None:
         str(p.relative_to(PROJECT_ROOT)): problems for p, problems in results.items() if problems
     }
     assert bad == {}
+
+
+# --- the git filter `make` installs: notebook outputs never reach a commit -------------------
+
+
+def _git_env(home: Path) -> dict[str, str]:
+    """No user or system git config, no enclosing make or git state."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("GIT_") and k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")
+    }
+    env.update(HOME=str(home), GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1")
+    return env
+
+
+def _install_filter(repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """What `make` does on first use, in ``repo``, with the interpreter running the tests.
+
+    ``-o`` marks the install stamp as done: the virtual environment is not reinstalled.
+    """
+    return subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "-f",
+            str(PROJECT_ROOT / "Makefile"),
+            f"VENV={sys.prefix}",
+            "-o",
+            f"{sys.prefix}/.installed-stamp",
+            "git-filter",
+        ],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _git(repo: Path, env: dict[str, str], *args: str) -> str:
+    run = subprocess.run(
+        ["git", *args], cwd=repo, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert run.returncode == 0, f"git {' '.join(args)}: {run.stderr}"
+    return run.stdout
+
+
+def _saved_by_jupyterlab(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook as JupyterLab saves it after a run: counts, outputs, full language_info."""
+    count = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        count += 1
+        cell.execution_count = count
+        cell.outputs = [
+            new_output("stream", name="stdout", text="16\n"),
+            new_output(
+                "display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}
+            ),
+            new_output("execute_result", data={"text/plain": "42"}, execution_count=count),
+        ]
+    nb.metadata.setdefault("language_info", {}).update(
+        codemirror_mode={"name": "ipython", "version": 3},
+        file_extension=".py",
+        mimetype="text/x-python",
+        nbconvert_exporter="python",
+        pygments_lexer="ipython3",
+        version="3.11.7",
+    )
+    return nb
+
+
+@pytest.mark.skipif(not (shutil.which("git") and shutil.which("make")), reason="git, make")
+def test_git_filter_strips_outputs_when_staged(tmp_path: Path) -> None:
+    committed = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+    if not committed:
+        pytest.skip("no notebook in notebooks/")
+    repo = tmp_path / "repo"
+    (repo / "notebooks").mkdir(parents=True)
+    env = _git_env(tmp_path)
+    _git(repo, env, "init", "--quiet")
+    for nb in committed:
+        shutil.copy2(nb, repo / "notebooks" / nb.name)
+
+    run = _install_filter(repo, env)
+    assert run.returncode == 0, run
+    assert "git filter installed" in run.stdout
+    assert "--keep-id" in _git(repo, env, "config", "--get", "filter.nbstripout.clean")
+
+    # A committed notebook goes through the filter unchanged (or `git status` would list it).
+    _git(repo, env, "add", "notebooks")
+    for nb in committed:
+        staged = _git(repo, env, "show", f":notebooks/{nb.name}")
+        assert staged == nb.read_text(encoding="utf-8"), f"the filter rewrites {nb.name}"
+
+    # Run and saved from JupyterLab: the staged notebook has no outputs, the file keeps them.
+    target = repo / "notebooks" / committed[0].name
+    nbformat.write(_saved_by_jupyterlab(nbformat.read(target, as_version=4)), target)
+    _git(repo, env, "add", str(target.relative_to(repo)))
+    blob = _git(repo, env, "show", f":notebooks/{target.name}")
+    cells = [c for c in json.loads(blob)["cells"] if c["cell_type"] == "code"]
+    assert cells and all(c["outputs"] == [] and c["execution_count"] is None for c in cells)
+    assert blob == committed[0].read_text(encoding="utf-8"), "the staged notebook is not clean"
+    assert notebook_checks.check_notebook(target) != [], "the working file lost its outputs"
+    staged_copy = tmp_path / target.name
+    staged_copy.write_text(blob, encoding="utf-8")
+    assert notebook_checks.check_notebook(staged_copy) == []
+
+
+@pytest.mark.skipif(not shutil.which("make"), reason="make")
+def test_git_filter_is_skipped_outside_a_git_checkout(tmp_path: Path) -> None:
+    folder = tmp_path / "not-a-repo"
+    folder.mkdir()
+    run = _install_filter(folder, _git_env(tmp_path))
+    assert run.returncode == 0, run
+    assert run.stdout == "" and run.stderr == ""
+    assert list(folder.iterdir()) == []

@@ -8,6 +8,10 @@ It prints one line per offending notebook, naming the file and the cells at faul
 count from 0, in file order), and exits 1; or prints one ``OK`` line and exits 0. A path that does
 not exist is a usage error (exit 2). Folders are searched recursively for ``*.ipynb``, skipping
 ``.ipynb_checkpoints``.
+
+In a git checkout set up by ``make``, the nbstripout git filter already removes outputs and
+execution counts from every notebook staged; this check also covers the ``parameters`` cell, and
+the files themselves (a checkout without the filter, a file never staged).
 """
 
 from __future__ import annotations
@@ -21,8 +25,8 @@ import nbformat
 
 PARAMETERS_TAG = "parameters"
 FIX_HINT = (
-    "clear outputs with `jupyter nbconvert --clear-output --inplace FILE` (or Edit > Clear Outputs "
-    "of All Cells in JupyterLab) and tag exactly one code cell 'parameters'"
+    "clear outputs with `.venv/bin/nbstripout --keep-id FILE` (or Edit > Clear Outputs of All "
+    "Cells in JupyterLab) and tag exactly one code cell 'parameters'"
 )
 
 
