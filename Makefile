@@ -10,7 +10,7 @@ help:
 	@echo "make report   build every notebook, figure and the HTML report (reports/)"
 	@echo "make test     run the whole test suite"
 	@echo "make lint     ruff, notebook outputs stripped, mypy"
-	@echo "make lab      start JupyterLab on 127.0.0.1 with the project's kernel"
+	@echo "make lab      start JupyterLab on 127.0.0.1 with the project's kernel (LAB_ARGS=... for more options)"
 	@echo "make figures  rebuild figures/ only (both languages), without running the notebooks"
 	@echo "make bench    time the report runner against the naive loop and the floor"
 	@echo "make clean    remove reports/ and caches (keeps .venv)"
@@ -55,8 +55,16 @@ lint: $(STAMP)
 	$(BIN)/python -m musk_openai.notebook_checks notebooks
 	$(BIN)/mypy src/musk_openai
 
+# JupyterLab refuses to start as root unless given --allow-root, and containers run as root: the
+# option is added then, and only then. The server listens on 127.0.0.1 only and asks for a token.
+# More options: make lab LAB_ARGS="--port=8899 --no-browser"
+LAB_ARGS ?=
+LAB_AS_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root)
+LAB_ROOT_NOTE := make lab: running as root (a container?): passing --allow-root; the server listens \
+	on 127.0.0.1 only, with a token
 lab: $(STAMP)
-	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks
+	$(if $(LAB_AS_ROOT),@echo "$(LAB_ROOT_NOTE)")
+	JUPYTER_PREFER_ENV_PATH=1 exec $(BIN)/jupyter lab --ip=127.0.0.1 $(LAB_AS_ROOT) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks $(LAB_ARGS)
 
 figures: $(STAMP)
 	$(BIN)/python -c 'from musk_openai import charts; [charts.build_all(lang) for lang in ("fr", "en")]'

@@ -1,8 +1,12 @@
-"""A real JupyterLab server sees the notebooks, and its python3 kernel loads the dataset.
+"""`make lab` starts a real JupyterLab server that sees the notebooks, and its python3 kernel
+loads the dataset.
 
-The server runs on a free loopback port with a random token, its config, data and runtime
-folders in a temporary directory (nothing read from or written to $HOME or the repository), and
-is shut down by its own process id whatever happens. Every request goes to 127.0.0.1, directly.
+The server is started the documented way, `make lab` (as root too: the Makefile adds
+--allow-root then), with the interpreter running the tests and without reinstalling it, and a
+free loopback port through LAB_ARGS. Its token is random (given in the environment, not on the
+command line), its config, data and runtime folders are in a temporary directory (nothing read
+from or written to $HOME or the repository). make and the server run in their own process group,
+stopped by its id whatever happens. Every request goes to 127.0.0.1, directly.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ import csv
 import json
 import os
 import secrets
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -50,14 +56,14 @@ class Lab:
         text = self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
         return "\n".join(text.splitlines()[-lines:])
 
-    def request(self, method: str, path: str, body: object = None) -> tuple[int, Any]:
+    def request(
+        self, method: str, path: str, body: object = None, *, auth: bool = True
+    ) -> tuple[int, Any]:
         data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(
-            f"{self.url}{path}",
-            data=data,
-            method=method,
-            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
-        )
+        headers = {"Content-Type": "application/json"}
+        if auth:
+            headers["Authorization"] = f"token {self.token}"
+        req = urllib.request.Request(f"{self.url}{path}", data=data, method=method, headers=headers)
         try:
             with _OPENER.open(req, timeout=10) as resp:
                 raw = resp.read()
@@ -72,9 +78,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _server_env(tmp: Path) -> dict[str, str]:
-    """The environment without the user's Jupyter settings, proxies or data override."""
+def _server_env(tmp: Path, token: str) -> dict[str, str]:
+    """The environment without the user's Jupyter settings, proxies, data override or enclosing
+    make; the server's token in JUPYTER_TOKEN."""
     dropped = {DATA_ENV.lower(), "http_proxy", "https_proxy", "all_proxy", "no_proxy"}
+    dropped |= {"makeflags", "mflags", "makelevel", "lab_args"}
     env = {
         k: v
         for k, v in os.environ.items()
@@ -91,52 +99,84 @@ def _server_env(tmp: Path) -> dict[str, str]:
     for var, name in dirs.items():
         (tmp / name).mkdir()
         env[var] = str(tmp / name)
+    env["JUPYTER_TOKEN"] = token
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # silences debugpy's frozen-modules warning
     return env
 
 
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+    """Stop make and the server: SIGTERM to their process group, SIGKILL to what is left."""
+    pgid = proc.pid  # the group was created with make as its leader
+    if _group_alive(pgid):
+        os.killpg(pgid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        pass
+    deadline = time.monotonic() + 10
+    while _group_alive(pgid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if _group_alive(pgid):
+        os.killpg(pgid, signal.SIGKILL)
+    proc.wait(timeout=10)
+
+
+def _as_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 @pytest.fixture()
 def lab(tmp_path: Path) -> Iterator[Lab]:
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
     port = _free_port()
     token = secrets.token_hex(24)
-    env = _server_env(tmp_path)  # includes JUPYTER_RUNTIME_DIR (not a command-line option)
+    env = _server_env(tmp_path, token)  # includes JUPYTER_RUNTIME_DIR (not a command-line option)
     log = tmp_path / "server.log"
-    cmd = [
-        sys.executable,
-        "-m",
-        "jupyterlab",
+    lab_args = [
         "--no-browser",
-        f"--ip={HOST}",
         f"--port={port}",
         "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={PROJECT_ROOT}",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         # If this process dies without cleaning up, the server still exits on its own.
         "--ServerApp.shutdown_no_activity_timeout=300",
     ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        cmd.append("--allow-root")  # containers and CI often run tests as root
+    cmd = [
+        "make",
+        "--no-print-directory",
+        "-C",
+        str(PROJECT_ROOT),
+        # The interpreter running the tests, already installed: make does not reinstall it.
+        f"VENV={sys.prefix}",
+        "-o",
+        f"{sys.prefix}/.installed-stamp",
+        "lab",
+        f"LAB_ARGS={' '.join(lab_args)}",
+    ]
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            cmd, cwd=tmp_path, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out
+            cmd,
+            cwd=tmp_path,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=out,
+            process_group=0,  # make and the server in a group of their own, stopped together
         )
     server = Lab(f"http://{HOST}:{port}", token, proc, log)
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"jupyter lab exited with {proc.returncode}:\n{server.log_tail()}")
+                pytest.fail(f"make lab exited with {proc.returncode}:\n{server.log_tail()}")
             try:
                 status, _ = server.request("GET", "/api/status")
                 if status == 200:
@@ -144,11 +184,12 @@ def lab(tmp_path: Path) -> Iterator[Lab]:
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"jupyter lab did not answer in {START_TIMEOUT}s:\n{server.log_tail()}")
+                pytest.fail(f"make lab did not answer in {START_TIMEOUT}s:\n{server.log_tail()}")
             time.sleep(0.2)
         yield server
     finally:
         _stop(proc)
+    assert not _group_alive(proc.pid), "make lab left a process running"
 
 
 def _execute(lab: Lab, kernel_id: str, code: str) -> str:
@@ -216,6 +257,22 @@ def _litter() -> set[Path]:
     return {d / name for d in (PROJECT_ROOT, NOTEBOOKS_DIR) for name in JUPYTER_LITTER} & {
         p for d in (PROJECT_ROOT, NOTEBOOKS_DIR) if d.is_dir() for p in d.iterdir()
     }
+
+
+def test_make_lab_as_root_says_why_and_keeps_the_token(lab: Lab) -> None:
+    log = lab.log.read_text(encoding="utf-8", errors="replace")
+    note = "make lab: running as root (a container?): passing --allow-root"
+    if _as_root():
+        assert log.splitlines()[0].startswith(note), log
+    else:
+        assert note not in log and "--allow-root" not in log, log
+    assert "Running as root is not recommended" not in log
+
+    # Token authentication stays on: without the token, the API refuses.
+    status, _ = lab.request("GET", "/api/contents/notebooks", auth=False)
+    assert status == 403
+    status, _ = lab.request("GET", "/api/contents/notebooks")
+    assert status == 200
 
 
 def test_lab_lists_notebooks_and_runs_the_project_kernel(lab: Lab) -> None:
