@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: help setup git-filter report test lint lab figures bench clean
+.PHONY: help setup git-filter report test lint lab figures bench stress clean
 
 help:
 	@echo "make report   build every notebook, figure and the HTML report (reports/)"
@@ -13,6 +13,7 @@ help:
 	@echo "make lab      start JupyterLab on 127.0.0.1 with the project's kernel (LAB_ARGS=... for more options)"
 	@echo "make figures  rebuild figures/ only (both languages), without running the notebooks"
 	@echo "make bench    time the report runner against the naive loop and the floor"
+	@echo "make stress   run the report 20 times, cold, each in a fresh process, and count failures"
 	@echo "make clean    remove reports/ and caches (keeps .venv)"
 	@echo "make git-filter  (re)install the git filter that strips notebook outputs when staged"
 
@@ -35,11 +36,12 @@ setup: $(STAMP)
 git-filter: $(STAMP)
 	@$(INSTALL_GIT_FILTER)
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock etc/ipython/ipython_kernel_config.py
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); run: make PYTHON=python3.11 ...")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	install -D -m 644 etc/ipython/ipython_kernel_config.py $(VENV)/etc/ipython/ipython_kernel_config.py
 	@$(INSTALL_GIT_FILTER)
 	touch $(STAMP)
 
@@ -71,6 +73,9 @@ figures: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_report.py
+
+stress: $(STAMP)
+	$(BIN)/python benchmarks/stress_report.py --runs 20
 
 clean:
 	rm -rf reports .pytest_cache .ruff_cache .mypy_cache

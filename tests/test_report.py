@@ -203,7 +203,7 @@ def test_failing_notebook_others_finish(tmp_path: Path) -> None:
     assert snapshot(out / "en") == {k[3:]: v for k, v in previous.items() if k.startswith("en/")}
     assert (out / "index.html").read_bytes() == previous["index.html"]
     assert result.location == out / "failed-run"
-    assert f"the previous report in {out} is unchanged" in text
+    assert f"{out} keeps its previous report" in text
     assert str(out / "failed-run" / "en" / "01-broken.ipynb") in text
     out = out / "failed-run"
     # the others finished; the partial notebook is kept, with the error, and rendered

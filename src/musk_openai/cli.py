@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -134,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     _skip_slow_optional_imports()
     _absolute_data_env()
+    # papermill logs a cell timeout as an error on stderr; the summary reports it, once.
+    logging.getLogger("papermill").addHandler(logging.NullHandler())
     from . import outputs, report
     from .params import ParameterError
 

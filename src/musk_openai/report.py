@@ -1114,7 +1114,7 @@ def summary(report: Report) -> str:
             lines.append(f"    executed notebook, up to the failure: {executed}")
     if report.failures:
         lines.append(
-            f"the previous report in {plan.output} is unchanged; this run's pages: {report.index}"
+            f"{plan.output} keeps its previous report, if any; this run's pages: {report.index}"
         )
     else:
         lines.append(f"index: {report.index}")

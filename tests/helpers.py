@@ -1,0 +1,55 @@
+"""Throw-away notebooks for the runner's tests (imported by the test modules)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+PARAMETERS = 'lang: str = "fr"\nformats: str = "png,svg"\ndpi: int = 200\nfigures_dir: str = ""'
+
+# A deterministic figure: no date, no software tag, a fixed SVG id salt.
+FIGURE = """\
+import matplotlib
+matplotlib.rcParams["svg.hashsalt"] = "musk-openai"
+import matplotlib.pyplot as plt
+from pathlib import Path
+fig, ax = plt.subplots(figsize=(3, 2))
+ax.bar(["a", "b"], [1, 2 if lang == "fr" else 3])
+ax.set_title(lang)
+out = Path(figures_dir)
+out.mkdir(parents=True, exist_ok=True)
+for fmt in formats.split(","):
+    meta = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
+    fig.savefig(out / f"01-bars.{fmt}", dpi=dpi, metadata=meta)
+plt.show()
+"""
+
+
+def make_notebook(
+    folder: Path, name: str, *codes: str, title: str | None = None, extra_parameters: str = ""
+) -> Path:
+    """``folder/name.ipynb``: a title, the parameters cell, then one code cell per ``codes``."""
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [new_markdown_cell(f"# {title or name}")]
+    nb.cells.append(new_code_cell(PARAMETERS + extra_parameters, metadata={"tags": ["parameters"]}))
+    nb.cells += [new_code_cell(code) for code in codes]
+    path = folder / f"{name}.ipynb"
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder``, by relative path."""
+    if not folder.exists():
+        return {}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }

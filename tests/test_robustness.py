@@ -1,0 +1,369 @@
+"""Faults, bad input and concurrency at every entry point: no crash, no damage, one clear error.
+
+Each test names the finding of the reliability review it covers (see the README's guarantees).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+from helpers import FIGURE, make_notebook, snapshot
+
+from musk_openai import cli, outputs, params, report
+from musk_openai.paths import FIGURES_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, SCRATCH_FIGURES_DIR
+
+BIN = Path(sys.executable).parent
+
+
+def git_status() -> str:
+    return subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all", "--", "figures", "data"]
+        + ["notebooks", "etc"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+@pytest.fixture()
+def committed_figures() -> object:
+    """The committed figures/ and git status are the same after the test."""
+    before, status = snapshot(FIGURES_DIR), git_status()
+    yield None
+    assert snapshot(FIGURES_DIR) == before, "the test changed the committed figures/"
+    assert git_status() == status, "the test left git status changed"
+
+
+# -- 1. the import race -------------------------------------------------------------------------
+
+PROBE = """\
+import sys, threading
+from pathlib import Path
+imported = []
+def hook(event, args):
+    if event == "import" and threading.current_thread() is not threading.main_thread():
+        imported.append(args[0])
+from musk_openai import report
+sys.addaudithook(hook)
+plan = report.plan_report(notebooks_dir=sys.argv[1], output=sys.argv[2], figures_root=sys.argv[3],
+                          lang="en", timeout=3)
+result = report.run_plan(plan, stream=None)
+assert [r.job.notebook.name for r in result.failures] == ["01-broken", "02-slow"], result.failures
+print(sorted({m for m in imported if m in sys.modules}))
+"""
+
+
+def test_finding_1_no_worker_thread_imports_a_module(tmp_path: Path) -> None:
+    """Imports are not safe to race: every module a notebook run needs is imported by the main
+    thread before any worker starts (a success, a failure and a timeout)."""
+    nbs = tmp_path / "notebooks"
+    make_notebook(nbs, "00-good", FIGURE)
+    make_notebook(nbs, "01-broken", "1 / 0")
+    make_notebook(nbs, "02-slow", "import time\ntime.sleep(30)")
+    probe = tmp_path / "probe.py"
+    probe.write_text(PROBE)
+    proc = subprocess.run(
+        [sys.executable, str(probe), str(nbs), str(tmp_path / "out"), str(tmp_path / "figs")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]", "imported in a worker thread: " + proc.stdout
+
+
+# -- 2, 3, 5, 15: a real run, as a user types it --------------------------------------------------
+
+
+def test_findings_2_3_5_15_custom_run_is_confined_quiet_and_reads_relative_paths(
+    tmp_path: Path, committed_figures: None
+) -> None:
+    """--dpi 60 from another folder, with a relative MUSK_OPENAI_DATA and --output: the pages
+    and figures go to the output, the committed figures/ and git status stay as they were, and
+    stderr holds progress and the summary, nothing that looks like an error."""
+    import shutil
+
+    shutil.copytree(PROJECT_ROOT / "data", tmp_path / "mydata")
+    env = dict(os.environ, MUSK_OPENAI_DATA="mydata", MUSK_OPENAI_NO_CACHE="1")
+    proc = subprocess.run(
+        [str(BIN / "musk-openai"), "report", "--only", "01", "--lang", "en"]
+        + ["--dpi", "60", "--output", "out"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = tmp_path / "out"
+    figures = sorted(p.name for p in (out / "figures" / "en").iterdir())
+    assert figures == [f"01-valuation-growth.{x}" for x in ("csv", "png", "svg")]
+    for f in (out / "figures" / "en").iterdir():
+        assert f.stat().st_mode & 0o777 == 0o644, f
+    assert f"figures (en): {out / 'figures' / 'en'}\n" in proc.stderr + "\n"
+    lines = proc.stderr.strip().splitlines()
+    allowed = ("[0/1] running:", "[1/1] running:", "report: 1 notebook", "index:", "figures (en)")
+    assert all(line.startswith(allowed) for line in lines), proc.stderr
+    for noise in ("error", "warning", "traceback", "keyboardinterrupt", "encryption"):
+        assert noise not in proc.stderr.lower()
+    assert not (out / ".building").exists()
+
+
+def test_finding_3_papermill_with_other_parameters_leaves_figures_alone(
+    tmp_path: Path, committed_figures: None
+) -> None:
+    """The README's `-f params.yaml` example and `-p start 2020` (an int: accepted) write to
+    reports/figures/<lang>, never the committed figures/; the run says where."""
+    pfile = tmp_path / "params.yaml"
+    pfile.write_text('start: "2019"\nlang: en\n')
+    target = SCRATCH_FIGURES_DIR / "en"
+    created = [target / f"03-dispute-timeline.{x}" for x in ("csv", "png", "svg")]
+    existed = {p for p in created if p.exists()}
+    try:
+        for extra in (["-f", str(pfile)], ["-p", "start", "2020", "-p", "lang", "en"]):
+            proc = subprocess.run(
+                [str(BIN / "papermill"), str(NOTEBOOKS_DIR / "03-dispute-timeline.ipynb")]
+                + [str(tmp_path / "o.ipynb"), "--no-progress-bar", *extra],
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+            assert proc.returncode == 0, proc.stderr[-2000:]
+            assert all(p.is_file() for p in created)
+            assert str(target) in (tmp_path / "o.ipynb").read_text()
+            assert "without encryption" not in proc.stderr
+    finally:
+        for p in set(created) - existed:
+            p.unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize("folder", ["../data", "../src", "../.git", "/etc", "../figures/fr"])
+def test_finding_2_papermill_figures_dir_outside_the_allowed_places(
+    tmp_path: Path, folder: str, committed_figures: None
+) -> None:
+    """`papermill ... --cwd notebooks -p figures_dir ../data` is refused by the notebook's check
+    (the committed figures too, with a non-default parameter)."""
+    proc = subprocess.run(
+        [str(BIN / "papermill"), str(NOTEBOOKS_DIR / "01-valuation-growth.ipynb")]
+        + [str(tmp_path / "o.ipynb"), "--cwd", str(NOTEBOOKS_DIR), "--no-progress-bar"]
+        + ["-p", "figures_dir", folder, "-p", "dpi", "100"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode != 0
+    assert "ParameterError: parameter 'figures_dir'" in proc.stderr
+
+
+def test_finding_2_params_validate_rules(tmp_path: Path) -> None:
+    canonical = params.validate("fr", "png,svg", 200, "")
+    assert canonical.canonical and canonical.figures_dir == FIGURES_DIR / "fr"
+    other = params.validate("fr", "png", 200, "")
+    assert not other.canonical and other.figures_dir == SCRATCH_FIGURES_DIR / "fr"
+    assert params.validate("en", "png,svg", 200, "", start=2019).figures_dir == (
+        SCRATCH_FIGURES_DIR / "en"
+    )
+    assert params.validate("en", "png,svg", 200, str(FIGURES_DIR / "en")).canonical
+    with pytest.raises(params.ParameterError, match="committed figures"):
+        params.validate("en", "png,svg", 300, str(FIGURES_DIR / "en"))
+    for bad in (Path.home(), Path("/"), PROJECT_ROOT, PROJECT_ROOT / "data" / "x"):
+        with pytest.raises(params.ParameterError, match="figures_dir"):
+            params.validate("en", "png", 100, str(bad))
+    assert params.validate("en", "png", 100, str(tmp_path)).figures_dir == tmp_path
+
+
+# -- 2, 7: --output ---------------------------------------------------------------------------
+
+
+def _refused_outputs(tmp: Path) -> dict[str, Path]:
+    foreign = tmp / "holiday-photos"
+    foreign.mkdir()
+    (foreign / "beach.jpg").write_bytes(b"jpg")
+    en_is_a_file = tmp / "d"
+    en_is_a_file.mkdir()
+    (en_is_a_file / "en").write_text("a file")
+    return {
+        "it is inside the project's figures/": FIGURES_DIR,
+        "it is the root of the file system": Path("/"),
+        "it is the home folder": Path.home(),
+        "inside the project's .git/": PROJECT_ROOT / ".git",
+        "inside the project's data/": PROJECT_ROOT / "data" / "out",
+        "inside the notebooks folder": NOTEBOOKS_DIR,
+        "it is the project's root folder": PROJECT_ROOT,
+        "it holds 'beach.jpg', which a report does not write": foreign,
+        "is not a folder, as a report's is": en_is_a_file,
+        "inside /etc, a system folder": Path("/etc/musk"),
+    }
+
+
+def test_findings_2_7_output_folders_that_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], committed_figures: None
+) -> None:
+    cases = _refused_outputs(tmp_path)
+    before = {p: snapshot(p) if p.is_dir() and p != Path("/") else None for p in cases.values()}
+    for says, folder in cases.items():
+        code = cli.main(["report", "--lang", "en", "--only", "01", "--output", str(folder)])
+        err = capsys.readouterr().err
+        assert code == 2, (folder, err)
+        assert err.startswith("musk-openai report: error: --output: ") and says in err, err
+        assert err.count("\n") == 1, err
+    assert not (PROJECT_ROOT / "data" / "out").exists() and not Path("/etc/musk").exists()
+    for folder, files in before.items():
+        if files is not None and folder not in (Path.home(), PROJECT_ROOT):
+            assert snapshot(folder) == files
+
+
+# -- 11: two runs into one folder -----------------------------------------------------------------
+
+
+def test_finding_11_second_run_into_a_busy_folder_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    with outputs.locked(out):
+        code = cli.main(["report", "--lang", "en", "--only", "01", "--output", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"another report is being written into {out} (pid {os.getpid()}" in err
+    assert sorted(p.name for p in out.iterdir()) == [".lock"]
+
+
+# -- crash, failure, Ctrl-C: the previous report survives ------------------------------------------
+
+
+def _previous_report(out: Path) -> dict[str, bytes]:
+    (out / "en").mkdir(parents=True)
+    (out / "en" / "00-good.html").write_text("the previous good page")
+    (out / "index.html").write_text("the previous good index")
+    return snapshot(out)
+
+
+def test_finding_1_a_crash_keeps_the_previous_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    nbs = tmp_path / "notebooks"
+    make_notebook(nbs, "00-good", "print(1)")
+    out = tmp_path / "out"
+    previous = _previous_report(out)
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(report, "write_index", broken)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        report.run_report(notebooks_dir=nbs, output=out, lang="en", stream=None)
+    assert snapshot(out) == previous | {".lock": b""}
+
+
+def test_finding_14_ctrl_c_stops_kernels_and_keeps_the_previous_report(tmp_path: Path) -> None:
+    nbs = tmp_path / "notebooks"
+    make_notebook(nbs, "00-slow", "import time\ntime.sleep(120)")
+    make_notebook(nbs, "01-slow", "import time\ntime.sleep(120)")
+    out = tmp_path / "out"
+    previous = _previous_report(out)
+    proc = subprocess.Popen(
+        [str(BIN / "musk-openai"), "report", "--notebooks-dir", str(nbs), "--output", str(out)],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert proc.stderr is not None
+    first = proc.stderr.readline()
+    assert "running:" in first, first
+    deadline = time.monotonic() + 60  # until both kernels run their sleeping cell
+    while time.monotonic() < deadline:
+        kernels = [p for p in psutil.Process(proc.pid).children(recursive=True)]
+        if len(kernels) >= 2:
+            break
+        time.sleep(0.2)
+    time.sleep(2)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does in a terminal
+    try:
+        code = proc.wait(timeout=60)
+    finally:
+        proc.kill()
+    err = proc.stderr.read()
+    assert code == 130, err
+    assert "interrupted; the kernels were stopped" in err
+    assert "Traceback" not in err
+    for k in kernels:
+        assert not k.is_running() or k.status() == psutil.STATUS_ZOMBIE, "a kernel survived"
+    assert snapshot(out) == previous | {".lock": b""}
+
+
+# -- 6: notebook parameters checked before any kernel ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("start: 2030\nend: 2024\n", "start must not be after end"),
+        ("end: 'soon'\n", "parameter 'end': got 'soon'"),
+    ],
+)
+def test_finding_6_notebook_parameters_checked_before_any_kernel(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, says: str
+) -> None:
+    pfile = tmp_path / "p.yaml"
+    pfile.write_text(text)
+    out = tmp_path / "out"
+    code = cli.main(["report", "--only", "03", "--params-file", str(pfile), "--output", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and says in err and "03-dispute-timeline" in err, err
+    assert not out.exists()
+
+
+def test_finding_6_a_year_as_a_number_is_accepted(tmp_path: Path) -> None:
+    pfile = tmp_path / "p.yaml"
+    pfile.write_text("start: 2019\nend: 2024-06\n")
+    plan = report.plan_report(only=["03"], params_file=pfile, output=tmp_path / "out", lang="en")
+    assert plan.work[0].parameters["start"] == "2019"
+    assert plan.work[0].parameters["end"] == "2024-06"
+    assert not plan.canonical
+    assert params.check_window(2020, "2024") == ("2020", "2024")
+
+
+def test_the_notebooks_declare_the_defaults_of_params() -> None:
+    import ast
+
+    import papermill
+
+    for nb in sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb")):
+        declared = papermill.inspect_notebook(str(nb))
+        for name, spec in declared.items():
+            assert ast.literal_eval(spec["default"]) == params.DEFAULTS[name], (nb.name, name)
+
+
+def test_canonical_run_installs_figures_with_usual_permissions(tmp_path: Path) -> None:
+    nbs = tmp_path / "notebooks"
+    make_notebook(nbs, "01-figure", FIGURE)
+    result = report.run_report(
+        notebooks_dir=nbs, output=tmp_path / "out", figures_root=tmp_path / "figs", stream=None
+    )
+    assert result.exit_code == 0 and result.plan.canonical
+    for lang in ("fr", "en"):
+        installed = sorted((tmp_path / "figs" / lang).iterdir())
+        assert [p.name for p in installed] == ["01-bars.png", "01-bars.svg"]
+        assert all(p.stat().st_mode & 0o777 == 0o644 for p in installed)
+        assert snapshot(tmp_path / "figs" / lang) == snapshot(tmp_path / "out" / "figures" / lang)
+
+
+def test_stress_script_counts_failures(tmp_path: Path) -> None:
+    """The stress script itself: a run that fails is counted (here: a bad option, exit 2)."""
+    script = PROJECT_ROOT / "benchmarks" / "stress_report.py"
+    proc = subprocess.run(
+        [sys.executable, str(script), "--runs", "2", "--", "--lang", "xx"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1
+    assert "2 runs: 2 failed" in proc.stdout, proc.stdout
