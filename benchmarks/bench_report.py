@@ -1,6 +1,6 @@
 """How fast is ``musk-openai report``? Three ways to build every figure and page, side by side.
 
-    .venv/bin/python benchmarks/bench_report.py [--executors] [--jobs N]
+    .venv/bin/python benchmarks/bench_report.py [--jobs N] [--skip-naive]
 
 (a) the runner: ``musk-openai report`` (both languages, every notebook, HTML and index);
 (b) the naive loop a user would write: for each language and notebook, the ``papermill``
@@ -10,8 +10,8 @@
 
 Each is run in its own child process, so its peak memory (ru_maxrss) is its own: the largest
 single process of the phase (a kernel, or the driver). Everything is written to a temporary
-folder, never into the repository. ``--executors`` also times the runner with a process pool
-instead of threads; the breakdown at the end times the pieces (imports, one kernel, one page).
+folder, never into the repository. The breakdown at the end times the pieces (imports, one
+kernel, one page).
 Targets: b/a >= 2, a/c <= 3.
 """
 
@@ -53,7 +53,7 @@ def _params_file(work: Path, figures: Path) -> Path:
 # --- the phases, each run in a child process (python bench_report.py --phase NAME WORK) ------
 
 
-def phase_runner(work: Path, executor: str, jobs: int | None) -> None:
+def phase_runner(work: Path, jobs: int | None) -> None:
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type] # as cli.main does
     from musk_openai import report
 
@@ -62,7 +62,6 @@ def phase_runner(work: Path, executor: str, jobs: int | None) -> None:
         params_file=_params_file(work, work / "figures"),
         jobs=jobs,
         stream=None,
-        executor="process" if executor == "process" else "thread",
     )
     if r.exit_code:
         raise SystemExit(report.summary(r))
@@ -206,16 +205,14 @@ def breakdown() -> list[tuple[str, float]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--phase", nargs=2, metavar=("NAME", "WORK"), help=argparse.SUPPRESS)
-    parser.add_argument("--executor", default="thread", help=argparse.SUPPRESS)
     parser.add_argument("--jobs", type=int, default=None, help="runner's --jobs (default: CPUs)")
-    parser.add_argument("--executors", action="store_true", help="also time a process pool")
     parser.add_argument("--skip-naive", action="store_true", help="skip (b), the slowest")
     args = parser.parse_args()
 
     if args.phase:
         name, work = args.phase[0], Path(args.phase[1])
         if name == "runner":
-            phase_runner(work, args.executor, args.jobs)
+            phase_runner(work, args.jobs)
         elif name == "naive":
             phase_naive(work)
         else:
@@ -229,9 +226,7 @@ def main() -> int:
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     print(f"machine: {os.cpu_count()} CPUs; project {PROJECT_ROOT}", flush=True)
     results: dict[str, dict[str, float]] = {}
-    results["(a) runner, threads"] = run_phase("runner", "--executor", "thread", *jobs)
-    if args.executors:
-        results["(a') runner, processes"] = run_phase("runner", "--executor", "process", *jobs)
+    results["(a) runner, threads"] = run_phase("runner", *jobs)
     if not args.skip_naive:
         results["(b) naive papermill + nbconvert loop"] = run_phase("naive")
     results["(c) floor: build_all, one process"] = run_phase("floor")

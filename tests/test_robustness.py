@@ -367,3 +367,24 @@ def test_stress_script_counts_failures(tmp_path: Path) -> None:
     )
     assert proc.returncode == 1
     assert "2 runs: 2 failed" in proc.stdout, proc.stdout
+
+
+def test_a_crash_in_the_command_is_one_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    previous = _previous_report(out)
+
+    def full(*args: object) -> None:
+        raise OSError(28, "No space left on device", str(out / ".building" / "index.html"))
+
+    monkeypatch.setattr(report, "write_index", full)
+    code = cli.main(["report", "--lang", "en", "--only", "00", "--output", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.splitlines()[-1] == (
+        f"musk-openai report: error: No space left on device ({out}/.building/index.html); "
+        f"the previous report in {out} is unchanged"
+    )
+    assert "Traceback" not in err
+    assert snapshot(out) == previous | {".lock": b""}

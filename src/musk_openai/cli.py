@@ -183,6 +183,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    except Exception as exc:  # noqa: BLE001 - a bug: one message, not a traceback, and no damage
+        print(
+            f"musk-openai report: error: unexpected {type(exc).__name__}: {exc}; the previous "
+            f"report in {plan.output} is unchanged (set PYTHONDEVMODE=1 or report it with this "
+            "message)",
+            file=sys.stderr,
+        )
+        return 1
     print(report.summary(result), file=sys.stderr)
     return result.exit_code
 
