@@ -31,12 +31,16 @@ def test_every_table_loads_and_validates(ds: data.Dataset) -> None:
     assert str(ds.events["date_start"].dtype).startswith("datetime64")
 
 
-def test_source_texts_are_the_coded_bytes() -> None:
+def test_source_texts_are_the_coded_bytes(data_copy: Path) -> None:
     """Checked here from the raw files, independently of the loader."""
     for row in _raw("sources"):
         raw = (data_dir() / "sources" / row["file"]).read_bytes()
         assert hashlib.sha256(raw).hexdigest() == row["sha256"], row["file"]
     assert len(list((data_dir() / "sources").glob("*.txt"))) == 5
+    # The loader refuses a text in data/sources/ that sources.csv does not list.
+    (data_copy / "sources" / "009_0123456789abcdef.txt").write_text("texte", encoding="utf-8")
+    with pytest.raises(data.DataError, match=r"009_0123456789abcdef.txt: no row of .*sources.csv"):
+        data.load(data_copy)
 
 
 @pytest.mark.parametrize("table", FACT_TABLES)
@@ -48,21 +52,45 @@ def test_every_excerpt_is_verbatim_in_its_source(table: str) -> None:
         assert 0 < len(row["excerpt"]) <= 200
 
 
-def test_ids_are_unique_across_tables() -> None:
+def _break(folder: Path, table: str, old: str, new: str) -> str:
+    """Edit a copy of a table, load it, and return the loader's error."""
+    path = folder / f"{table}.csv"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(data.DataError) as err:
+        data.load(folder)
+    return str(err.value)
+
+
+def test_ids_are_unique_across_tables(data_copy: Path) -> None:
     ids = [r["id"] for t in FACT_TABLES for r in _raw(t)] + [
         r["source_id"] for r in _raw("sources")
     ]
     assert len(ids) == len(set(ids))
+    # The loader enforces it through each table's own id prefix (S, F, E, M).
+    msg = _break(data_copy, "events", "\nE03,", "\nF01,")
+    assert "events.csv, line 4 (id F01), column 'id': id must look like E" in msg, msg
 
 
-def test_every_cited_source_exists() -> None:
+def test_every_cited_source_exists(data_copy: Path) -> None:
     known = {r["source_id"] for r in _raw("sources")}
     cited = {r["source_id"] for t in FACT_TABLES for r in _raw(t)}
     assert cited <= known
     assert cited == known, "a source no row cites"
+    # The loader refuses a source that no row cites (here S003, once its rows are gone).
+    for table in ("figures", "events"):
+        path = data_copy / f"{table}.csv"
+        rows = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text("".join(r for r in rows if ",S003," not in r), encoding="utf-8")
+    with pytest.raises(data.DataError) as err:
+        data.load(data_copy)
+    assert "sources.csv, line 5 (source_id S003), column 'source_id': no row of" in str(err.value)
 
 
-def test_each_dispute_has_two_versions_from_distinct_assertors(ds: data.Dataset) -> None:
+def test_each_dispute_has_two_versions_from_distinct_assertors(
+    ds: data.Dataset, data_copy: Path
+) -> None:
     assert set(ds.disputes["subject"]) == {
         "musk_contribution",
         "musk_pledge",
@@ -73,6 +101,10 @@ def test_each_dispute_has_two_versions_from_distinct_assertors(ds: data.Dataset)
         pairs = set(zip(v["asserted_by"], v["source_id"], strict=True))
         assert len(pairs) >= 2, subject
         assert v["asserted_by"].nunique() >= 2, subject
+    # The loader refuses a dispute with a single version.
+    msg = _break(data_copy, "disputes", "musk_pledge,figures,", "lawsuit_claim,figures,")
+    assert "disputes.csv, line 3 (subject lawsuit_claim), column 'subject'" in msg, msg
+    assert "a dispute needs at least two versions" in msg, msg
 
 
 def test_musk_contribution_keeps_every_version(ds: data.Dataset) -> None:
@@ -118,10 +150,19 @@ def test_lawsuit_filed_dropped_refiled(ds: data.Dataset) -> None:
     assert set(filed["source_id"]) == {"S000", "S001", "S003", "S004"}
 
 
-def test_named_rivals_match_their_count(ds: data.Dataset) -> None:
+def test_named_rivals_match_their_count(ds: data.Dataset, data_copy: Path) -> None:
     count = ds.figures.loc[ds.figures["subject"] == "rivals_investors_asked_to_avoid", "value"]
     rivals = ds.members[ds.members["role"] == "rival"]
     assert len(rivals) == int(count.iloc[0]) == 5
+    # The loader refuses a count that does not match the members listed with it.
+    msg = _break(
+        data_copy,
+        "figures",
+        "F16,rivals_investors_asked_to_avoid,count,,,5,",
+        "F16,rivals_investors_asked_to_avoid,count,,,6,",
+    )
+    assert "figures.csv, line 17 (id F16), column 'value': the count is 6" in msg, msg
+    assert "members.csv lists 5 members" in msg, msg
 
 
 def test_dates_never_claim_more_precision_than_given(ds: data.Dataset) -> None:
@@ -159,13 +200,13 @@ def test_validated_dataset_cache(
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     first = _fresh_load(data_copy)
-    cached = list((tmp_path / "cache" / "musk-openai").glob("dataset-*.pickle"))
+    cached = list((tmp_path / "cache" / "musk-openai").glob("validated-*.json"))
     assert len(cached) == 1
     second = _fresh_load(data_copy)
     pd.testing.assert_frame_equal(first.figures, second.figures)
     pd.testing.assert_frame_equal(first.events, second.events)
-    # A damaged cache file is ignored: the data is validated again.
-    cached[0].write_bytes(b"not a pickle")
+    # A damaged marker is ignored: the data is validated again.
+    cached[0].write_bytes(b"not JSON")
     pd.testing.assert_frame_equal(_fresh_load(data_copy).figures, first.figures)
     # Changed data never comes from the cache: it is validated, and here refused.
     csv = data_copy / "figures.csv"

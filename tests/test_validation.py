@@ -103,7 +103,7 @@ def test_edited_source_text(data_copy: Path) -> None:
 def test_malformed_csv_line(data_copy: Path) -> None:
     p = data_copy / "events.csv"
     p.write_text(p.read_text(encoding="utf-8") + 'E99,"unclosed,quote\n', "utf-8")
-    with pytest.raises(data.DataError, match=r"events.csv: not a well-formed CSV table"):
+    with pytest.raises(data.DataError, match=r"events.csv, line 40: .* never closed"):
         data.load(data_copy)
 
 
@@ -111,8 +111,10 @@ def test_missing_and_extra_columns(data_copy: Path) -> None:
     p = data_copy / "figures.csv"
     text = p.read_text(encoding="utf-8").replace("asserted_by", "who", 1)
     p.write_text(text, "utf-8")
-    with pytest.raises(data.DataError, match=r"figures.csv.*column"):
+    with pytest.raises(data.DataError, match=r"figures.csv has a wrong header line") as err:
         data.load(data_copy)
+    assert "figures.csv: column 'asserted_by' is missing (the header must be: id," in str(err.value)
+    assert "figures.csv: unexpected column 'who' (the header must be: id," in str(err.value)
 
 
 def test_missing_table(data_copy: Path) -> None:
@@ -124,5 +126,7 @@ def test_missing_table(data_copy: Path) -> None:
 def test_not_utf8(data_copy: Path) -> None:
     p = data_copy / "members.csv"
     p.write_bytes(p.read_text(encoding="utf-8").encode("latin-1", errors="replace") + b"\xff")
-    with pytest.raises(data.DataError, match=r"members.csv: not valid UTF-8"):
+    with pytest.raises(data.DataError, match=r"members.csv is not saved as UTF-8") as err:
         data.load(data_copy)
+    assert "members.csv, line 5 (id M04), column 'excerpt': not valid UTF-8" in str(err.value)
+    assert "members.csv, line 10 (id \ufffd), column 'id'" in str(err.value)

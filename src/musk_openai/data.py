@@ -1,38 +1,37 @@
 """Load and validate the dataset: typed pandas DataFrames, or one clear :class:`DataError`.
 
 Notebooks call :func:`load` (or the single-table loaders) and never parse CSV themselves.
+Every load reads the files (:mod:`musk_openai.loading`) and types them; the slow pandera
+validation (:mod:`musk_openai.schema`, imported only then) is skipped when a trustworthy marker
+of :mod:`musk_openai.cache` says these very files passed this very code's validation.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
-import tempfile
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
-from pandas.api.typing import NaTType
 
+from . import cache, loading
+from .cache import NO_CACHE_ENV as NO_CACHE_ENV
+from .loading import TABLES as TABLES
+from .loading import DataError as DataError
+from .loading import Problem, Table, rel
 from .paths import data_dir
 
 if TYPE_CHECKING:
     import pandera.errors as pa_errors
     import pandera.pandas as pa
 
-# pandera (and the schema built on it) is imported only when a table is validated: a dataset
-# already validated by this very code is read back from the cache (see _cache_file), which
-# saves every notebook kernel of a report the import and the validation.
-
-TABLES = ("sources", "figures", "events", "members", "disputes")
-_ID_COLUMN = {"sources": "source_id", "disputes": "subject"}
-
-
-class DataError(ValueError):
-    """A table or a source text is wrong; the message says where and how to fix it."""
+_FIX = "Fix the rows above in the CSV (see the data dictionary in README.md)."
 
 
 @dataclass(frozen=True)
@@ -53,110 +52,81 @@ class Dataset:
         return str(df.loc[df["id"] == row_id, "excerpt"].iloc[0])
 
 
-def _rel(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    """Read a table as text: no type guessing, no NA guessing, nothing dropped."""
-    if not path.is_file():
-        raise DataError(
-            f"{_rel(path)}: file not found. Restore it from git (git checkout -- data/)."
-        )
-    try:
-        df = pd.read_csv(
-            path,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            encoding="utf-8",
-            on_bad_lines="error",
-        )
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            f"{_rel(path)}: not valid UTF-8 ({exc.reason} at byte {exc.start})."
-        ) from exc
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataError(
-            f"{_rel(path)}: not a well-formed CSV table: {exc}. "
-            "Check the quoting and the number of commas on that line."
-        ) from exc
-    return df
-
-
-def _describe(path: Path, table: str, df: pd.DataFrame, err: pa_errors.SchemaErrors) -> str:
+def _describe(table: Table, err: pa_errors.SchemaErrors) -> tuple[list[Problem], int]:
+    """The first problems pandera found, in plain words, and how many there are in all."""
     from . import schema
 
     # pandera names a failed check by its error text; map it back to the check's name.
     by_error = {hint: name for name, (_, hint) in schema.HINTS.items()}
     fc = err.failure_cases
-    lines: list[tuple[int, str]] = []
-    seen: set[tuple[object, ...]] = set()
-    id_col = _ID_COLUMN.get(table, "id")
-    for rec in fc.to_dict("records"):
-        check = str(rec.get("check"))
-        index = rec.get("index")
-        column = rec.get("column")
+    found: dict[tuple[object, ...], tuple[int, int, str, str, object]] = {}
+    for check, index, column, case in zip(
+        fc["check"].tolist(), fc["index"].tolist(), fc["column"].tolist(),
+        fc["failure_case"].tolist(), strict=True,
+    ):  # fmt: skip
+        check = str(check)
         name = by_error.get(check, check.split("(")[0])
         message = check
         if name in schema.HINTS:
             column, message = schema.HINTS[name]
         if name == "field_uniqueness":
             message = "duplicate value: it must be unique in the table"
-        key = (name, index, column)
-        if key in seen:
-            continue
-        seen.add(key)
-        if index is None or pd.isna(index):
-            lines.append(
-                (0, f"  {_rel(path)}: column {column!r}: {message} ({rec.get('failure_case')})")
-            )
-            continue
-        i = int(index)
-        row_id = df.iloc[i][id_col] if id_col in df.columns else "?"
-        found = df.iloc[i][column] if column in df.columns else rec.get("failure_case")
-        lines.append(
-            (
-                i + 2,
-                f"  {_rel(path)}, line {i + 2} ({id_col} {row_id}), column {column!r}: "
-                f"{message} (found: {found!r})",
-            )
+        i = -1 if index is None or pd.isna(index) else int(index)
+        line = table.lines[i] if i >= 0 else 0
+        found.setdefault((name, i, column), (line, i, str(column), message, case))
+    first = sorted(found.values(), key=lambda p: (p[0], p[2]))[: loading.MAX_PROBLEMS]
+    df = table.frame
+    problems = [
+        Problem(0, f"{rel(table.path)}: column {column!r}: {message}")
+        if i < 0  # the header is checked before pandera: should not happen
+        else Problem(
+            line,
+            f"{table.where(i)}, column {column!r}: {message} "
+            f"(found: {df[column].iloc[i] if column in df.columns else case!r})",
         )
-    return "\n".join(text for _, text in sorted(lines))
+        for line, i, column, message, case in first
+    ]
+    return problems, len(found)
 
 
-def _validate(path: Path, table: str, df: pd.DataFrame, sch: pa.DataFrameSchema) -> pd.DataFrame:
+def _validate(table: Table, sch: pa.DataFrameSchema) -> None:
     import pandera.errors as pa_errors
 
     try:
-        return sch.validate(df, lazy=True)
+        sch.validate(table.frame, lazy=True)
     except pa_errors.SchemaErrors as err:
-        detail = _describe(path, table, df, err)
-        n = detail.count("\n") + 1
-        raise DataError(
-            f"{_rel(path)} failed validation ({n} problem{'s' if n > 1 else ''}):\n{detail}\n"
-            "Fix the rows above in the CSV (see the data dictionary in README.md)."
-        ) from None
+        problems, total = _describe(table, err)
+        raise loading.error(f"{rel(table.path)} failed validation", problems, _FIX, total) from None
+
+
+def _validate_all(root: Path, tables: Mapping[str, Table], files: Mapping[str, bytes]) -> None:
+    """Every rule of the schema, table by table, then across tables; or a DataError."""
+    from . import schema
+
+    t = tables
+    _validate(t["sources"], schema.sources_schema())
+    texts = loading.texts_of(root, t["sources"], files, check=True)
+    _validate(t["figures"], schema.figures_schema(texts))
+    _validate(t["events"], schema.events_schema(texts))
+    _validate(t["members"], schema.members_schema(texts, list(t["figures"].frame["id"])))
+    subjects = {name: list(t[name].frame["subject"]) for name in ("figures", "events")}
+    _validate(t["disputes"], schema.disputes_schema(subjects))
+    for name, problems in schema.cross_table(tables).items():
+        raise loading.error(f"{rel(tables[name].path)} failed validation", problems, _FIX)
 
 
 def _date_bounds(df: pd.DataFrame, date: str, precision: str) -> pd.DataFrame:
     """Add ``date_start``/``date_end``: the first and last day a partial date can mean."""
-    starts: list[pd.Timestamp | NaTType] = []
-    ends: list[pd.Timestamp | NaTType] = []
+    nat = np.datetime64("NaT", "us")
+    starts: list[np.datetime64] = []
+    ends: list[np.datetime64] = []
     for d, p in zip(df[date], df[precision], strict=True):
-        if p == "none" or not d:
-            starts.append(pd.NaT)
-            ends.append(pd.NaT)
-            continue
-        period = pd.Period(d, freq={"day": "D", "month": "M", "year": "Y"}[p])
-        starts.append(period.start_time.normalize())
-        ends.append(period.end_time.normalize())
+        span = loading.date_span(d) if p != "none" and d else None
+        starts.append(np.datetime64(span[0], "us") if span else nat)
+        ends.append(np.datetime64(span[1], "us") if span else nat)
     df = df.copy()
-    df["date_start"] = pd.to_datetime(pd.Series(starts, index=df.index, dtype="object"))
-    df["date_end"] = pd.to_datetime(pd.Series(ends, index=df.index, dtype="object"))
+    df["date_start"] = pd.Series(np.array(starts, dtype="datetime64[us]"), index=df.index)
+    df["date_end"] = pd.Series(np.array(ends, dtype="datetime64[us]"), index=df.index)
     return df
 
 
@@ -168,142 +138,107 @@ def _categorize(df: pd.DataFrame, columns: dict[str, list[str]]) -> pd.DataFrame
 
 
 def _type_dated(df: pd.DataFrame, kinds: list[str]) -> pd.DataFrame:
-    from . import schema
-
     df = _date_bounds(df, "date", "date_precision")
     return _categorize(
         df,
         {
             "kind": kinds,
-            "date_precision": schema.DATE_PRECISIONS,
-            "date_basis": schema.DATE_BASES,
-            "asserted_by": schema.ASSERTORS,
+            "date_precision": loading.DATE_PRECISIONS,
+            "date_basis": loading.DATE_BASES,
+            "asserted_by": loading.ASSERTORS,
         },
     )
 
 
-def _read_texts(path: Path, sources: pd.DataFrame) -> dict[str, str]:
-    texts: dict[str, str] = {}
-    for i, (sid, fname) in enumerate(zip(sources["source_id"], sources["file"], strict=True)):
-        text_path = path.parent / "sources" / fname
-        if not text_path.is_file():
-            raise DataError(
-                f"{_rel(path)}, line {i + 2} (source_id {sid}), column 'file': "
-                f"the source text {_rel(text_path)} is missing. Copy the article, byte for byte, "
-                "into data/sources/ under that name."
-            )
-        raw = text_path.read_bytes()
-        if hashlib.sha256(raw).hexdigest() != sources["sha256"].iloc[i]:
-            raise DataError(
-                f"{_rel(path)}, line {i + 2} (source_id {sid}), column 'sha256': "
-                f"{_rel(text_path)} is not the text that was coded (its SHA-256 differs). "
-                "The source texts are immutable: restore the file from git, or record a new source."
-            )
-        try:
-            texts[sid] = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise DataError(f"{_rel(text_path)}: not valid UTF-8 ({exc.reason}).") from exc
-    return texts
+def _typed(root: Path, tables: Mapping[str, Table], texts: dict[str, str]) -> Dataset:
+    """The validated text tables, typed: categories, numbers, date bounds, ``contested``."""
+    lo = loading
+    sources = _date_bounds(tables["sources"].frame, "date_published", "date_precision")
+    sources = _categorize(sources, {"date_precision": lo.DATE_PRECISIONS, "language": lo.LANGUAGES})
+    disputes = tables["disputes"].frame.copy()
+    figures = _type_dated(tables["figures"].frame, lo.FIGURE_KINDS)
+    figures["value"] = figures["value"].astype("float64")
+    figures = _categorize(figures, {"unit": lo.UNITS, "bound": lo.BOUNDS})
+    figures["contested"] = figures["subject"].isin(
+        disputes.loc[disputes["table"] == "figures", "subject"]
+    )
+    events = _type_dated(tables["events"].frame, lo.EVENT_KINDS)
+    events["contested"] = events["subject"].isin(
+        disputes.loc[disputes["table"] == "events", "subject"]
+    )
+    members = _categorize(tables["members"].frame, {"role": lo.MEMBER_ROLES})
+    return Dataset(sources, figures, events, members, disputes, texts, root)
 
 
 def load(folder: str | os.PathLike[str] | None = None) -> Dataset:
-    """Load, validate and type every table of ``folder`` (default: the project's ``data/``)."""
-    root = data_dir(folder).resolve()
-    return _load_cached(root, dataset_hash(root))
+    """Load, validate and type every table of ``folder`` (default: the project's ``data/``).
 
-
-#: Set this environment variable (to anything) to always validate, never read the cache.
-NO_CACHE_ENV = "MUSK_OPENAI_NO_CACHE"
-
-
-def _cache_file(root: Path, version: str) -> Path | None:
-    """Where a validated copy of this exact dataset, checked by this exact code, is kept.
-
-    The name holds the hash of every data file, of the folder's path, of the loader and schema
-    source, and the pandas version: any change to any of them means a new validation.
+    ``folder`` defaults to ``$MUSK_OPENAI_DATA``, else the project's ``data/``. Anything wrong
+    raises one :class:`DataError` that says which file, line and column, and how to fix it.
     """
-    if os.environ.get(NO_CACHE_ENV):
-        return None
+    root = loading.data_root(folder)
+    return _load_cached(root, _digest(_snapshot(root)))
+
+
+@lru_cache(maxsize=1)
+def _code() -> str:
+    """The SHA-256 of everything that decides whether a dataset is valid.
+
+    That is this package's loader and schema, and the versions of Python, pandas and pandera
+    (read from pandera's version file: importing pandera, or importlib.metadata, is slow).
+    """
+    from importlib.util import find_spec
+
+    h = hashlib.sha256(f"{sys.version_info[:2]} pandas {pd.__version__}".encode())
+    spec = find_spec("pandera")
+    if spec is not None and spec.origin is not None:
+        version_file = Path(spec.origin).parent / "_version.py"
+        h.update(version_file.read_bytes() if version_file.is_file() else spec.origin.encode())
     here = Path(__file__).parent
-    code = hashlib.sha256(str(root).encode() + pd.__version__.encode())
-    for name in ("data.py", "schema.py"):
-        code.update((here / name).read_bytes())
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "musk-openai"
-    return base / f"dataset-{version}-{code.hexdigest()[:16]}.pickle"
+    for name in ("data.py", "schema.py", "loading.py", "cache.py"):
+        h.update((here / name).read_bytes())
+    return h.hexdigest()
 
 
 @lru_cache(maxsize=8)
 def _load_cached(root: Path, version: str) -> Dataset:
-    cache = _cache_file(root, version)
-    if cache is not None and cache.is_file():
+    files = _snapshot(root)  # the bytes parsed are the bytes hashed for the marker
+    tables = {t: loading.read_table(root, t, files.get(f"{t}.csv")) for t in TABLES}
+    key = cache.Key(data=_digest(files), loader=_code())
+    validated = cache.is_validated(key)
+    if not validated:
+        _validate_all(root, tables, files)
+        cache.mark_validated(key)
+    texts = loading.texts_of(root, tables["sources"], files, check=False)
+    return _typed(root, tables, texts)
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    """The bytes of every file under ``root``, by relative path, in a stable order."""
+    files: dict[str, bytes] = {}
+    for f in sorted(x for x in root.rglob("*") if x.is_file()):
         try:
-            with cache.open("rb") as f:
-                ds = pickle.load(f)
-            if isinstance(ds, Dataset):
-                return ds
-        except Exception:  # a damaged or foreign cache file: validate again
-            pass
-    ds = _load_validated(root)
-    if cache is not None:
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".tmp-", suffix=".pickle")
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(ds, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, cache)
-        except OSError:  # a read-only home: no cache, same result
-            pass
-    return ds
+            files[f.relative_to(root).as_posix()] = f.read_bytes()
+        except OSError as exc:
+            raise DataError(
+                f"{rel(f)}: cannot be read ({exc.strerror}). Check that the file is yours and "
+                "readable (ls -l; chmod u+r)."
+            ) from exc
+    return files
 
 
-def _load_validated(root: Path) -> Dataset:
-    from . import schema
-
-    p = {t: root / f"{t}.csv" for t in TABLES}
-    sources = _validate(p["sources"], "sources", _read_csv(p["sources"]), schema.sources_schema())
-    texts = _read_texts(p["sources"], sources)
-    figures = _validate(
-        p["figures"], "figures", _read_csv(p["figures"]), schema.figures_schema(texts)
-    )
-    events = _validate(p["events"], "events", _read_csv(p["events"]), schema.events_schema(texts))
-    members = _validate(
-        p["members"],
-        "members",
-        _read_csv(p["members"]),
-        schema.members_schema(texts, list(figures["id"])),
-    )
-    subjects = {"figures": list(figures["subject"]), "events": list(events["subject"])}
-    disputes = _validate(
-        p["disputes"], "disputes", _read_csv(p["disputes"]), schema.disputes_schema(subjects)
-    )
-
-    sources = _date_bounds(sources, "date_published", "date_precision")
-    sources = _categorize(
-        sources, {"date_precision": schema.DATE_PRECISIONS, "language": schema.LANGUAGES}
-    )
-    figures = _type_dated(figures, schema.FIGURE_KINDS)
-    figures["value"] = figures["value"].astype("float64")
-    figures = _categorize(figures, {"unit": schema.UNITS, "bound": schema.BOUNDS})
-    figures["contested"] = figures["subject"].isin(
-        disputes.loc[disputes["table"] == "figures", "subject"]
-    )
-    events = _type_dated(events, schema.EVENT_KINDS)
-    events["contested"] = events["subject"].isin(
-        disputes.loc[disputes["table"] == "events", "subject"]
-    )
-    members = _categorize(members, {"role": schema.MEMBER_ROLES})
-    return Dataset(sources, figures, events, members, disputes, texts, root)
+def _digest(files: Mapping[str, bytes]) -> str:
+    h = hashlib.sha256()
+    for name, raw in files.items():
+        h.update(name.encode())
+        h.update(b"\0")
+        h.update(raw)
+    return h.hexdigest()
 
 
 def dataset_hash(folder: str | os.PathLike[str] | None = None) -> str:
     """A short SHA-256 of every file under the data folder: the dataset's version."""
-    root = data_dir(folder)
-    h = hashlib.sha256()
-    for f in sorted(x for x in root.rglob("*") if x.is_file()):
-        h.update(f.relative_to(root).as_posix().encode())
-        h.update(b"\0")
-        h.update(f.read_bytes())
-    return h.hexdigest()[:12]
+    return _digest(_snapshot(data_dir(folder)))[:12]
 
 
 def load_sources(folder: str | os.PathLike[str] | None = None) -> pd.DataFrame:

@@ -9,34 +9,46 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-ID = {"sources": r"S\d{3}", "figures": r"F\d{2,3}", "events": r"E\d{2,3}", "members": r"M\d{2,3}"}
-DATE_PRECISIONS = ["day", "month", "year", "none"]
-DATE_BASES = ["stated", "relative", "publication", "inferred", "none"]
-BOUNDS = ["exact", "approximate", "upper_bound", "lower_bound"]
-UNITS = ["USD", "percent", "count"]
-FIGURE_KINDS = [
-    "valuation",
-    "funding_round",
-    "investment",
-    "donation",
-    "pledge",
-    "lawsuit_claim",
-    "stake",
-    "count",
+from .loading import (
+    ASSERTORS,
+    BOUNDS,
+    DATE_BASES,
+    DATE_PRECISIONS,
+    EVENT_KINDS,
+    FIGURE_KINDS,
+    LANGUAGES,
+    MEMBER_ROLES,
+    UNITS,
+    Problem,
+    Table,
+    date_span,
+)
+
+__all__ = [
+    "ASSERTORS",
+    "BOUNDS",
+    "DATE_BASES",
+    "DATE_PRECISIONS",
+    "EVENT_KINDS",
+    "FIGURE_KINDS",
+    "LANGUAGES",
+    "MEMBER_ROLES",
+    "UNITS",
 ]
-EVENT_KINDS = ["founding", "governance", "funding", "legal", "statement", "product", "rival"]
-ASSERTORS = ["article", "Elon Musk", "OpenAI", "OpenAI employee", "Semafor", "The Verge"]
-MEMBER_ROLES = ["investor", "rival"]
-LANGUAGES = ["fr", "en"]
+
+ID = {"sources": r"S[0-9]{3}", "figures": r"F[0-9]{2,3}", "events": r"E[0-9]{2,3}",
+      "members": r"M[0-9]{2,3}"}  # fmt: skip
 MAX_EXCERPT = 200
 
+# [0-9], never \d: \d also matches other scripts' digits ("٢٠١٥").
 _DATE_RE = {
-    "day": r"\d{4}-\d{2}-\d{2}",
-    "month": r"\d{4}-\d{2}",
-    "year": r"\d{4}",
+    "day": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
+    "month": r"[0-9]{4}-[0-9]{2}",
+    "year": r"[0-9]{4}",
     "none": r"",
 }
 
@@ -48,7 +60,15 @@ HINTS: dict[str, tuple[str, str]] = {
         "the date does not match date_precision (day: YYYY-MM-DD, month: YYYY-MM, year: YYYY, "
         "none: empty); never add a day or month the text does not give",
     ),
-    "date_is_real": ("date", "not a real calendar date"),
+    "date_is_real": (
+        "date",
+        "not a real calendar date (month 01 to 12, a day that month has, year 0001 or later)",
+    ),
+    "published_is_real": (  # (each hint's text must be its own: it names the check)
+        "date_published",
+        "not a real calendar date: the month must be 01 to 12, the day one that month has, "
+        "the year 0001 or later",
+    ),
     "basis_matches_date": (
         "date_basis",
         "date_basis must be 'none' exactly when the date is empty",
@@ -79,11 +99,27 @@ HINTS: dict[str, tuple[str, str]] = {
     ),
     "source_exists": ("source_id", "unknown source id: add it to sources.csv first"),
     "unique_id": ("id", "duplicate id: every row needs its own stable id"),
+    "subject_exists": (
+        "subject",
+        "no row of that table has this subject: fix the subject or the table",
+    ),
 }
 
 
 def _row_check(name: str, fn: Callable[[pd.DataFrame], pd.Series]) -> pa.Check:
     return pa.Check(fn, name=name, error=HINTS[name][1])
+
+
+def _real_dates(dates: pd.Series) -> pd.Series:
+    """False for a date of digits and dashes that is no real day, month or year (0000, 2024-13).
+
+    A date of the wrong shape is reported by the check that it matches its precision.
+    """
+    return pd.Series(
+        [date_span(d) is not None or not re.fullmatch(r"[0-9-]+", d) for d in dates],
+        index=dates.index,
+        dtype=bool,
+    )
 
 
 def _date_checks() -> list[pa.Check]:
@@ -97,13 +133,7 @@ def _date_checks() -> list[pa.Check]:
         )
 
     def real(df: pd.DataFrame) -> pd.Series:
-        def ok(d: str) -> bool:
-            if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", d):
-                return True  # reported by date_matches_precision
-            full = d + "-01" * (2 - d.count("-"))
-            return not pd.isna(pd.to_datetime(full, format="%Y-%m-%d", errors="coerce"))
-
-        return df["date"].map(ok).astype(bool)
+        return _real_dates(df["date"])
 
     def basis(df: pd.DataFrame) -> pd.Series:
         return (df["date"] == "") == (df["date_basis"] == "none")
@@ -181,7 +211,9 @@ def sources_schema() -> pa.DataFrameSchema:
         {
             "source_id": _id("sources"),
             "file": _text(
-                pa.Check.str_matches(r"^\d{3}_[0-9a-f]{16}\.txt$", error="a file of data/sources/")
+                pa.Check.str_matches(
+                    r"^[0-9]{3}_[0-9a-f]{16}\.txt$", error="a file of data/sources/"
+                )
             ),
             "sha256": _text(
                 pa.Check.str_matches(r"^[0-9a-f]{64}$", error="the SHA-256 of the source text")
@@ -208,7 +240,11 @@ def sources_schema() -> pa.DataFrameSchema:
                 ),
                 name="published_matches_precision",
                 error="date_published must match date_precision (YYYY-MM-DD, YYYY-MM or YYYY)",
-            )
+            ),
+            _row_check(
+                "published_is_real",
+                lambda df: _real_dates(df["date_published"]),
+            ),
         ],
         strict=True,
         ordered=True,
@@ -219,7 +255,9 @@ def sources_schema() -> pa.DataFrameSchema:
 def figures_schema(texts: Mapping[str, str]) -> pa.DataFrameSchema:
     def positive(df: pd.DataFrame) -> pd.Series:
         v = pd.to_numeric(df["value"], errors="coerce")
-        return v.notna() & (v > 0) & df["value"].str.fullmatch(r"\d+(\.\d+)?")
+        plain = df["value"].str.fullmatch(r"[0-9]+(\.[0-9]+)?").astype(bool)
+        finite = pd.Series(np.isfinite(v.where(plain, 0).astype(float)), index=df.index)
+        return plain & v.notna() & (v > 0) & finite
 
     def percent(df: pd.DataFrame) -> pd.Series:
         v = pd.to_numeric(df["value"], errors="coerce")
@@ -233,7 +271,7 @@ def figures_schema(texts: Mapping[str, str]) -> pa.DataFrameSchema:
         return (less == upper) & (more == lower)
 
     def whole(df: pd.DataFrame) -> pd.Series:
-        return (df["unit"] != "count") | df["value"].str.fullmatch(r"\d+")
+        return (df["unit"] != "count") | df["value"].str.fullmatch(r"[0-9]+")
 
     return pa.DataFrameSchema(
         {
@@ -318,20 +356,68 @@ def disputes_schema(subjects: Mapping[str, list[str]]) -> pa.DataFrameSchema:
 
     return pa.DataFrameSchema(
         {
-            "subject": pa.Column(str, unique=True),
+            "subject": pa.Column(str, checks=[_required()], unique=True),
             "table": _text(_one_of(["figures", "events"])),
             "question_fr": _text(_required()),
             "question_en": _text(_required()),
             "note": _text(),
         },
-        checks=[
-            pa.Check(
-                known,
-                name="subject_exists",
-                error="no row of that table has this subject: fix the subject or the table",
-            )
-        ],
+        checks=[_row_check("subject_exists", known)],
         strict=True,
         ordered=True,
         name="disputes",
     )
+
+
+def cross_table(tables: Mapping[str, Table]) -> dict[str, list[Problem]]:
+    """The rules that tie tables together, checked once every table is valid on its own.
+
+    A dispute needs at least two versions (rows of its table with its subject) from different
+    sources or voices; every source is cited by some row; a count of named members (bound exact)
+    lists exactly that many members.
+    """
+    out: dict[str, list[Problem]] = {name: [] for name in tables}
+    disputes = tables["disputes"]
+    for i, (subject, table) in enumerate(
+        zip(disputes.frame["subject"], disputes.frame["table"], strict=True)
+    ):
+        rows = tables[table].frame
+        v = rows[rows["subject"] == subject]
+        if len(set(zip(v["asserted_by"], v["source_id"], strict=True))) < 2:
+            out["disputes"].append(
+                Problem(
+                    disputes.lines[i],
+                    f"{disputes.where(i)}, column 'subject': a dispute needs at least two "
+                    f"versions, rows of {table}.csv with this subject from different sources or "
+                    f"voices (found {len(v)}: {', '.join(v['id'])}). Add the other version, or "
+                    "remove the dispute.",
+                )
+            )
+    cited = {s for t in ("figures", "events", "members") for s in tables[t].frame["source_id"]}
+    sources = tables["sources"]
+    for i, sid in enumerate(sources.frame["source_id"]):
+        if sid not in cited:
+            out["sources"].append(
+                Problem(
+                    sources.lines[i],
+                    f"{sources.where(i)}, column 'source_id': no row of figures.csv, events.csv "
+                    "or members.csv cites this source: code its facts, or remove the source "
+                    "and its text.",
+                )
+            )
+    figures = tables["figures"]
+    listed = tables["members"].frame["figure_id"].value_counts()
+    df = figures.frame
+    for i in range(len(df)):
+        fid = df["id"].iloc[i]
+        exact_count = df["unit"].iloc[i] == "count" and df["bound"].iloc[i] == "exact"
+        if exact_count and fid in listed.index and float(df["value"].iloc[i]) != listed[fid]:
+            out["figures"].append(
+                Problem(
+                    figures.lines[i],
+                    f"{figures.where(i)}, column 'value': the count is {df['value'].iloc[i]} "
+                    f"but members.csv lists {listed[fid]} members with figure_id {fid}: add the "
+                    "missing names to members.csv, or fix the value.",
+                )
+            )
+    return {name: problems for name, problems in out.items() if problems}
