@@ -47,26 +47,30 @@ def _error(folder: Path | None = None) -> str:
 
 # Finding 1: impossible dates are DataErrors naming file, line, column and value -------------
 
-YEAR_ZERO = [
-    ("events", "E01,openai_founded,founding,2015,", "E01,openai_founded,founding,0000,", 2, "date"),
-    ("figures", ",2024-10,month,stated,« En", ",0000,year,stated,« En", 2, "date"),
-    ("sources", ",fr,2024-10,month,", ",fr,0000,year,", 3, "date_published"),
-    ("sources", ",fr,2024-10,month,", ",fr,2024-02-30,day,", 3, "date_published"),
-    ("sources", ",fr,2024-10,month,", ",fr,2024-13,month,", 3, "date_published"),
+BAD_DATES = [
+    ("events", "E01,openai_founded,founding,2015,", "0000", "year", 2, "date"),
+    ("figures", ",2024-10,month,stated,« En", "0000", "year", 2, "date"),
+    ("sources", ",fr,2024-10,month,", "0000", "year", 3, "date_published"),
+    ("sources", ",fr,2024-10,month,", "2024-02-30", "day", 3, "date_published"),
+    ("sources", ",fr,2024-10,month,", "2024-13", "month", 3, "date_published"),
 ]
 
 
 @pytest.mark.parametrize(
-    ("table", "old", "new", "line", "column"),
-    YEAR_ZERO,
+    ("table", "old", "bad", "precision", "line", "column"),
+    BAD_DATES,
     ids=["events 0000", "figures 0000", "sources 0000", "sources 2024-02-30", "sources 2024-13"],
 )
 def test_impossible_date_is_a_data_error(
-    data_copy: Path, table: str, old: str, new: str, line: int, column: str
+    data_copy: Path, table: str, old: str, bad: str, precision: str, line: int, column: str
 ) -> None:
+    new = (
+        old.replace("2015,", f"{bad},")
+        if table == "events"
+        else old.replace("2024-10,month", f"{bad},{precision}")
+    )
     _replace(data_copy, table, old, new)
     msg = _error(data_copy)
-    bad = new.split(",")[3 if table == "events" else 1 if table == "figures" else 2]
     assert f"{table}.csv, line {line} (" in msg, msg
     assert f"column '{column}': not a real calendar date" in msg, msg
     assert f"(found: '{bad}')" in msg, msg
@@ -443,3 +447,18 @@ def test_harmless_variants_load_the_same(data_copy: Path, edit: Callable[[bytes]
     after = _fresh(data_copy)
     for table in data.TABLES:
         pd.testing.assert_frame_equal(getattr(before, table), getattr(after, table))
+
+
+def test_header_lines_are_the_schema_columns() -> None:
+    """The header the loader demands is the pandera schema's own column list."""
+    from musk_openai import loading, schema
+
+    schemas = {
+        "sources": schema.sources_schema(),
+        "figures": schema.figures_schema({}),
+        "events": schema.events_schema({}),
+        "members": schema.members_schema({}, []),
+        "disputes": schema.disputes_schema({}),
+    }
+    for table, sch in schemas.items():
+        assert tuple(sch.columns) == loading.COLUMNS[table], table

@@ -43,8 +43,6 @@ ASSERTORS = ["article", "Elon Musk", "OpenAI", "OpenAI employee", "Semafor", "Th
 MEMBER_ROLES = ["investor", "rival"]
 LANGUAGES = ["fr", "en"]
 
-_DATED = ("date", "date_precision", "date_basis", "date_note", "asserted_by", "source_id")
-_LABELS = ("excerpt", "label_fr", "label_en", "note")
 #: The header line of every table, in order.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "sources": (
@@ -53,9 +51,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "author",
     ),
     "figures": (
-        "id", "subject", "kind", "payer", "payee", "value", "unit", "bound", *_DATED, *_LABELS
+        "id", "subject", "kind", "payer", "payee", "value", "unit", "bound", "date",
+        "date_precision", "date_basis", "date_note", "asserted_by", "source_id", "excerpt",
+        "label_fr", "label_en", "note",
     ),
-    "events": ("id", "subject", "kind", *_DATED, *_LABELS),
+    "events": (
+        "id", "subject", "kind", "date", "date_precision", "date_basis", "date_note",
+        "asserted_by", "source_id", "excerpt", "label_fr", "label_en", "note",
+    ),
     "members": ("id", "figure_id", "member", "role", "source_id", "excerpt"),
     "disputes": ("subject", "table", "question_fr", "question_en", "note"),
 }  # fmt: skip
@@ -130,23 +133,25 @@ def data_root(folder: str | os.PathLike[str] | None) -> Path:
     if root.is_dir() and any((root / f"{t}.csv").exists() for t in TABLES):
         return root.resolve()
     if not root.exists():
-        what = "which does not exist"
+        what = "does not exist"
     elif not root.is_dir():
-        what = "which is a file, not a folder"
+        what = "is a file, not a folder"
     else:
         what = (
-            "which is not a data folder (it has none of the tables "
+            "is not a data folder (it has none of the tables "
             f"{', '.join(t + '.csv' for t in TABLES)})"
         )
     if from_env:
         raise DataError(
-            f"{paths.DATA_ENV} points at {root}, {what}. Unset it (unset {paths.DATA_ENV}) "
+            f"{paths.DATA_ENV} points at {root}, which {what}. Unset it (unset {paths.DATA_ENV}) "
             "to use the project's data/, or set it to a copy of data/."
         )
     if is_project_data(root):
-        raise DataError(f"{rel(root)}: {what}. Restore it from git: git checkout -- data/")
+        raise DataError(
+            f"The data folder {rel(root)} {what}. Restore it from git: git checkout -- data/"
+        )
     raise DataError(
-        f"The data folder {rel(root)}, {what}. Pass the path of a copy of data/ "
+        f"The data folder {rel(root)} {what}. Pass the path of a copy of data/ "
         "(a folder holding sources.csv, figures.csv, events.csv, members.csv and disputes.csv)."
     )
 

@@ -28,18 +28,6 @@ from .loading import (
     date_span,
 )
 
-__all__ = [
-    "ASSERTORS",
-    "BOUNDS",
-    "DATE_BASES",
-    "DATE_PRECISIONS",
-    "EVENT_KINDS",
-    "FIGURE_KINDS",
-    "LANGUAGES",
-    "MEMBER_ROLES",
-    "UNITS",
-]
-
 ID = {"sources": r"S[0-9]{3}", "figures": r"F[0-9]{2,3}", "events": r"E[0-9]{2,3}",
       "members": r"M[0-9]{2,3}"}  # fmt: skip
 MAX_EXCERPT = 200
