@@ -17,7 +17,7 @@ COMMON = {
     "lang": "language of the charts",
     "formats": "comma-separated export formats",
     "dpi": "PNG resolution",
-    "figures_dir": "where to write the figures",
+    "figures_dir": "figures/<lang> with these defaults, else reports/figures/<lang>",
 }
 
 
