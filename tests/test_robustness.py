@@ -388,3 +388,20 @@ def test_a_crash_in_the_command_is_one_message(
     )
     assert "Traceback" not in err
     assert snapshot(out) == previous | {".lock": b""}
+
+
+def test_finding_15_a_cell_timeout_is_reported_once_without_traceback(tmp_path: Path) -> None:
+    nbs = tmp_path / "notebooks"
+    make_notebook(nbs, "00-slow", "import time\ntime.sleep(60)")
+    proc = subprocess.run(
+        [str(BIN / "musk-openai"), "report", "--notebooks-dir", str(nbs), "--lang", "en"]
+        + ["--timeout", "2", "--output", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1
+    assert "FAILED 00-slow.ipynb (en), cell 2" in proc.stderr
+    assert proc.stderr.count("timed out") == 1, proc.stderr
+    for noise in ("Traceback", "Timeout waiting", "zmq", "ERROR"):
+        assert noise not in proc.stderr, proc.stderr
