@@ -61,12 +61,13 @@ lint: $(STAMP)
 # option is added then, and only then. The server listens on 127.0.0.1 only and asks for a token.
 # More options: make lab LAB_ARGS="--port=8899 --no-browser"
 LAB_ARGS ?=
+LAB_ROOT ?= $(CURDIR)
 LAB_AS_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root)
 LAB_ROOT_NOTE := make lab: running as root (a container?): passing --allow-root; the server listens \
 	on 127.0.0.1 only, with a token
 lab: $(STAMP)
 	$(if $(LAB_AS_ROOT),@echo "$(LAB_ROOT_NOTE)")
-	JUPYTER_PREFER_ENV_PATH=1 exec $(BIN)/jupyter lab --ip=127.0.0.1 $(LAB_AS_ROOT) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks $(LAB_ARGS)
+	JUPYTER_PREFER_ENV_PATH=1 exec $(BIN)/jupyter lab --ip=127.0.0.1 $(LAB_AS_ROOT) --ServerApp.root_dir="$(LAB_ROOT)" --LabApp.default_url=/lab/tree/notebooks $(LAB_ARGS)
 
 figures: $(STAMP)
 	$(BIN)/python -c 'from musk_openai import charts; [charts.build_all(lang) for lang in ("fr", "en")]'

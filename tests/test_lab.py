@@ -82,7 +82,7 @@ def _server_env(tmp: Path, token: str) -> dict[str, str]:
     """The environment without the user's Jupyter settings, proxies, data override or enclosing
     make; the server's token in JUPYTER_TOKEN."""
     dropped = {DATA_ENV.lower(), "http_proxy", "https_proxy", "all_proxy", "no_proxy"}
-    dropped |= {"makeflags", "mflags", "makelevel", "lab_args"}
+    dropped |= {"makeflags", "mflags", "makelevel", "lab_args", "lab_root"}
     env = {
         k: v
         for k, v in os.environ.items()
@@ -134,7 +134,9 @@ def _as_root() -> bool:
 
 
 @pytest.fixture()
-def lab(tmp_path: Path) -> Iterator[Lab]:
+def lab(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Lab]:
+    """The server of `make lab`; with the parameter "copy", its root is a temporary copy of the
+    project's notebooks/ (for tests that run and may save notebooks)."""
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
     port = _free_port()
@@ -149,6 +151,10 @@ def lab(tmp_path: Path) -> Iterator[Lab]:
         # If this process dies without cleaning up, the server still exits on its own.
         "--ServerApp.shutdown_no_activity_timeout=300",
     ]
+    root = PROJECT_ROOT
+    if getattr(request, "param", None) == "copy":
+        root = tmp_path / "root"
+        shutil.copytree(NOTEBOOKS_DIR, root / "notebooks")
     cmd = [
         "make",
         "--no-print-directory",
@@ -160,6 +166,7 @@ def lab(tmp_path: Path) -> Iterator[Lab]:
         f"{sys.prefix}/.installed-stamp",
         "lab",
         f"LAB_ARGS={' '.join(lab_args)}",
+        f"LAB_ROOT={root}",
     ]
     with log.open("wb") as out:
         proc = subprocess.Popen(
