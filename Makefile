@@ -54,7 +54,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests notebooks benchmarks
 	$(BIN)/ruff format --check src tests notebooks benchmarks
-	$(BIN)/python -m musk_openai.notebook_checks notebooks
+	$(BIN)/musk-openai check-notebooks notebooks
 	$(BIN)/mypy src/musk_openai
 
 # JupyterLab refuses to start as root unless given --allow-root, and containers run as root: the
@@ -70,7 +70,7 @@ lab: $(STAMP)
 	JUPYTER_PREFER_ENV_PATH=1 exec $(BIN)/jupyter lab --ip=127.0.0.1 $(LAB_AS_ROOT) --ServerApp.root_dir="$(LAB_ROOT)" --LabApp.default_url=/lab/tree/notebooks $(LAB_ARGS)
 
 figures: $(STAMP)
-	$(BIN)/python -c 'from musk_openai import charts; [charts.build_all(lang) for lang in ("fr", "en")]'
+	$(BIN)/musk-openai figures
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_report.py

@@ -54,17 +54,16 @@ def _params_file(work: Path, figures: Path) -> Path:
 
 
 def phase_runner(work: Path, jobs: int | None) -> None:
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type] # as cli.main does
-    from musk_openai import report
+    from musk_openai import build
 
-    r = report.run_report(
+    r = build.run_report(
         output=work / "reports",
         params_file=_params_file(work, work / "figures"),
         jobs=jobs,
         stream=None,
     )
     if r.exit_code:
-        raise SystemExit(report.summary(r))
+        raise SystemExit(build.summary(r))
 
 
 def phase_naive(work: Path) -> None:
@@ -172,7 +171,7 @@ def breakdown() -> list[tuple[str, float]]:
             code = (
                 "import sys, time; sys.modules['rfc3987_syntax'] = None\n"
                 "from pathlib import Path\n"
-                "from musk_openai.report import PageRenderer\n"
+                "from musk_openai.build.render import PageRenderer\n"
                 "r = PageRenderer(False)\n"
                 f"args = (Path({str(page)!r}), Path({tmp!r}) / 'p.html', Path({tmp!r}), 'x')\n"
                 "t = time.perf_counter(); r.render(*args); first = time.perf_counter() - t\n"

@@ -8,28 +8,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from helpers import make_notebook
 
 from musk_openai import cli
-
-PARAMETERS = 'lang: str = "fr"\nformats: str = "png,svg"\ndpi: int = 200\nfigures_dir: str = ""'
-
-
-def make_notebook(folder: Path, name: str, *codes: str, extra_parameters: str = "") -> Path:
-    nb = new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nb.cells = [
-        new_markdown_cell(f"# {name}"),
-        new_code_cell(PARAMETERS + extra_parameters, metadata={"tags": ["parameters"]}),
-        *[new_code_cell(code) for code in codes],
-    ]
-    path = folder / f"{name}.ipynb"
-    nbformat.write(nb, path)
-    return path
 
 
 @pytest.fixture()

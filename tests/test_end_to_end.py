@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from musk_openai import data, report
+from musk_openai import build, data
 from musk_openai.paths import FIGURES_DIR, PROJECT_ROOT
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -19,11 +19,11 @@ CONSOLE = Path(sys.executable).with_name("musk-openai")
 
 
 @pytest.fixture(scope="module")
-def full_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[report.Report, Path, str, str]:
+def full_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[build.Report, Path, str, str]:
     """The full report, both languages, into a temporary folder; data/ hashed around it."""
     tmp = tmp_path_factory.mktemp("report")
     before = data.dataset_hash(PROJECT_ROOT / "data")
-    result = report.run_report(
+    result = build.run_report(
         output=tmp / "reports", figures_root=tmp / "figures", stream=None, jobs=2
     )
     after = data.dataset_hash(PROJECT_ROOT / "data")
@@ -31,7 +31,7 @@ def full_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[report.Report
 
 
 def test_full_report_leaves_data_unchanged(
-    full_report: tuple[report.Report, Path, str, str],
+    full_report: tuple[build.Report, Path, str, str],
 ) -> None:
     result, tmp, before, after = full_report
     assert result.exit_code == 0
@@ -42,7 +42,7 @@ def test_full_report_leaves_data_unchanged(
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_report_figures_match_the_committed_ones(
-    full_report: tuple[report.Report, Path, str, str], lang: str
+    full_report: tuple[build.Report, Path, str, str], lang: str
 ) -> None:
     _, tmp, _, _ = full_report
     built = tmp / "figures" / lang
@@ -77,7 +77,7 @@ def _launch_chromium():  # type: ignore[no-untyped-def]
 )
 @pytest.mark.parametrize("page_name", ["index.html", "fr/02-funding-sources.html"])
 def test_report_in_a_real_browser(
-    full_report: tuple[report.Report, Path, str, str], page_name: str
+    full_report: tuple[build.Report, Path, str, str], page_name: str
 ) -> None:
     assert CHROMIUM, "chromium is missing in CI: .ci/run should have installed it"
     _, tmp, _, _ = full_report

@@ -3,61 +3,21 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from bs4 import BeautifulSoup
+from helpers import FIGURE, make_notebook, snapshot
 
-from musk_openai import report
-
-PARAMETERS = 'lang: str = "fr"\nformats: str = "png,svg"\ndpi: int = 200\nfigures_dir: str = ""'
+from musk_openai import build
 
 PLAIN = """\
 import os
 print("cwd=" + os.getcwd())
 print("lang=" + lang)
 """
-
-# A deterministic figure: no date, no software tag, a fixed SVG id salt.
-FIGURE = """\
-import matplotlib
-matplotlib.rcParams["svg.hashsalt"] = "musk-openai"
-import matplotlib.pyplot as plt
-from pathlib import Path
-fig, ax = plt.subplots(figsize=(3, 2))
-ax.bar(["a", "b"], [1, 2 if lang == "fr" else 3])
-ax.set_title(lang)
-out = Path(figures_dir)
-out.mkdir(parents=True, exist_ok=True)
-for fmt in formats.split(","):
-    meta = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
-    fig.savefig(out / f"01-bars.{fmt}", dpi=dpi, metadata=meta)
-plt.show()
-"""
-
-
-def make_notebook(folder: Path, name: str, *codes: str, title: str | None = None) -> Path:
-    nb = new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nb.cells = [new_markdown_cell(f"# {title or name}")]
-    nb.cells.append(new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}))
-    nb.cells += [new_code_cell(code) for code in codes]
-    path = folder / f"{name}.ipynb"
-    nbformat.write(nb, path)
-    return path
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +31,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def first_run(project: Path) -> report.Report:
-    return report.run_report(
+def first_run(project: Path) -> build.Report:
+    return build.run_report(
         notebooks_dir=project / "notebooks",
         output=project / "reports",
         figures_root=project / "figures",
@@ -82,8 +42,8 @@ def first_run(project: Path) -> report.Report:
     )
 
 
-def test_every_notebook_in_every_language(project: Path, first_run: report.Report) -> None:
-    assert first_run.exit_code == 0, report.summary(first_run)
+def test_every_notebook_in_every_language(project: Path, first_run: build.Report) -> None:
+    assert first_run.exit_code == 0, build.summary(first_run)
     for lang in ("fr", "en"):
         for name in ("00-plain", "01-figure"):
             assert (project / "reports" / lang / f"{name}.ipynb").is_file()
@@ -96,7 +56,7 @@ def test_every_notebook_in_every_language(project: Path, first_run: report.Repor
     assert all(not c.get("outputs") for c in src.cells if c.cell_type == "code")
 
 
-def test_parameters_and_working_folder(project: Path, first_run: report.Report) -> None:
+def test_parameters_and_working_folder(project: Path, first_run: build.Report) -> None:
     nb = json.loads((project / "reports" / "en" / "00-plain.ipynb").read_text())
     injected = [c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
     assert len(injected) == 1
@@ -109,44 +69,90 @@ def test_parameters_and_working_folder(project: Path, first_run: report.Report) 
     assert "lang=en" in text
 
 
-def test_index_lists_pages_figures_parameters(project: Path, first_run: report.Report) -> None:
-    index = (project / "reports" / "index.html").read_text()
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def links(page: BeautifulSoup) -> list[str]:
+    """Every address the page refers to: links, images, scripts, style sheets, frames."""
+    found = [str(t.get("href") or t.get("src") or "") for t in page.find_all(["a", "link"])]
+    found += [str(t.get("src", "")) for t in page.find_all(["img", "script", "iframe"])]
+    return [u for u in found if u]
+
+
+def test_index_lists_pages_figures_parameters(project: Path, first_run: build.Report) -> None:
+    index = soup(project / "reports" / "index.html")
+    assert index.html is not None and index.html.get("lang") == "en"
+    hrefs = {str(a.get("href")) for a in index.find_all("a")}
+    images = {str(img.get("src")) for img in index.find_all("img")}
     for lang in ("fr", "en"):
-        assert f'href="{lang}/00-plain.html"' in index
-        assert f'href="{lang}/01-figure.html"' in index
-        assert f'src="figures/{lang}/01-bars.png"' in index
-        assert f'href="figures/{lang}/01-bars.svg"' in index
-    assert "Plain page" in index and "A figure" in index
+        assert {f"{lang}/00-plain.html", f"{lang}/01-figure.html"} <= hrefs
+        assert {f"{lang}/00-plain.ipynb", f"figures/{lang}/01-bars.svg"} <= hrefs
+        assert f"figures/{lang}/01-bars.png" in images
+        pages = index.find("h2", id=lang)
+        assert pages is not None and pages.get_text() == f"Pages ({lang})"
+    titles = [a.get_text() for a in index.select("ol.pages a[href$='.html']")]
+    assert titles == ["Plain page", "A figure"] * 2
+    assert [h3.get_text() for h3 in index.find_all("h3")] == ["A figure"] * 2
     from musk_openai.data import dataset_hash
 
-    assert dataset_hash() in index
-    for shown in ("png,svg", ">60<", "fr, en", "00-plain, 01-figure"):
-        assert shown in index
-    assert not re.search(r"""(src|href)=["']?(https?:)?//""", index)
+    rows = {
+        th.get_text(): td.get_text() for th, td in (tr.find_all(["th", "td"]) for tr in index("tr"))
+    }
+    assert rows["dataset version"] == dataset_hash()
+    assert rows["formats"] == "png,svg" and rows["dpi"] == "60"
+    assert rows["languages"] == "fr, en" and rows["notebooks"] == "00-plain, 01-figure"
+    assert rows["figures (en)"] == "figures/en/"
+    assert index.select_one("p.sub .ok") is not None  # "all succeeded"
+    assert not [u for u in links(index) if u.startswith(("http:", "https:", "//"))]
 
 
-def assert_self_contained(page: str) -> None:
-    assert not re.search(r"""<(script|img|link|iframe)[^>]*(src|href)=["']?(https?:)?//""", page)
-    assert not re.search(r"""<script[^>]*\ssrc=""", page), "no script is loaded from a file"
-    assert not re.search(r"""@import|url\(\s*["']?(https?:)?//""", page)
-    for tag in re.findall(r"<img[^>]*>", page):
-        assert 'src="data:image/' in tag, tag
+def test_index_escapes_what_it_shows(tmp_path: Path) -> None:
+    """Titles, names and errors are text in the index, never markup (Jinja autoescaping)."""
+    nbs = tmp_path / "notebooks"
+    make_notebook(nbs, "00-tags", "raise ValueError('<b>bold</b> & co')", title="<i>x</i> & y")
+    result = build.run_report(
+        notebooks_dir=nbs, output=tmp_path / "out", lang="en", stream=None, figures_root=tmp_path
+    )
+    assert result.exit_code == 1
+    index = soup(tmp_path / "out" / "failed-run" / "index.html")
+    assert index.find("i") is None and index.find("b") is None
+    assert index.select_one("ol.pages a").get_text() == "<i>x</i> & y"  # type: ignore[union-attr]
+    error = index.select_one("pre.error")
+    assert error is not None and "ValueError: <b>bold</b> & co" in error.get_text()
 
 
-def test_html_is_self_contained_and_hides_code(project: Path, first_run: report.Report) -> None:
+def assert_self_contained(path: Path) -> None:
+    """Nothing is loaded from the network or from another file: images are embedded."""
+    page = soup(path)
+    assert not [u for u in links(page) if u.startswith(("http:", "https:", "//"))]
+    assert not page.find_all("script", src=True), "no script is loaded from a file"
+    assert not page.find_all("link", rel="stylesheet")
+    for style in page.find_all("style"):
+        css = style.get_text()
+        assert "@import" not in css and "url(http" not in css and "url(//" not in css
+    for img in page.find_all("img"):
+        assert str(img.get("src", "")).startswith("data:image/"), img
+
+
+def test_html_is_self_contained_and_hides_code(project: Path, first_run: build.Report) -> None:
     for lang in ("fr", "en"):
-        page = (project / "reports" / lang / "01-figure.html").read_text()
-        assert_self_contained(page)
-        assert page.count('src="data:image/png;base64,') == 1  # the figure, embedded
-        assert "fig.savefig" not in page  # code hidden by default
-        assert "injected-parameters" in page
-        assert 'href="../index.html"' in page
+        path = project / "reports" / lang / "01-figure.html"
+        assert_self_contained(path)
+        page = soup(path)
+        images = [str(img.get("src")) for img in page.find_all("img")]
+        assert len(images) == 1 and images[0].startswith("data:image/png;base64,")
+        assert "fig.savefig" not in page.get_text()  # code hidden by default
+        assert page.find(id="cell-id=injected-parameters") is not None  # a stable id
+        back = page.select_one("nav.musk-report a")
+        assert back is not None and back.get("href") == "../index.html"
+        assert page.title is not None and page.title.get_text() == f"A figure ({lang})"
 
 
-def test_rerun_is_byte_identical(project: Path, first_run: report.Report) -> None:
+def test_rerun_is_byte_identical(project: Path, first_run: build.Report) -> None:
     figures = snapshot(project / "figures")
     reports = snapshot(project / "reports")
-    again = report.run_report(
+    again = build.run_report(
         notebooks_dir=project / "notebooks",
         output=project / "reports",
         figures_root=project / "figures",
@@ -174,12 +180,12 @@ def test_failing_notebook_others_finish(tmp_path: Path) -> None:
     )
     make_notebook(nbs, "02-good-too", "print('also fine')")
     out = tmp_path / "out"
-    good = report.run_report(
+    good = build.run_report(
         notebooks_dir=nbs, output=out, lang="en", only=["00"], stream=None, figures_root=tmp_path
     )
     assert good.exit_code == 0 and good.location == out
     previous = snapshot(out)
-    result = report.run_report(
+    result = build.run_report(
         notebooks_dir=nbs,
         output=out,
         figures_root=tmp_path / "figures",
@@ -195,7 +201,7 @@ def test_failing_notebook_others_finish(tmp_path: Path) -> None:
     assert failure.cell == 3 and failure.executed_cell is not None
     assert failure.source_line == "total = 10"
     assert failure.ename == "ZeroDivisionError"
-    text = report.summary(result)
+    text = build.summary(result)
     assert "FAILED 01-broken.ipynb (en), cell 3" in text
     assert "total = 10" in text and "ZeroDivisionError: division by zero" in text
     assert "1 failed" in text
@@ -213,18 +219,21 @@ def test_failing_notebook_others_finish(tmp_path: Path) -> None:
     outputs: list[Any] = partial.cells[failure.executed_cell].outputs
     assert any(o.get("ename") == "ZeroDivisionError" for o in outputs)
     assert not partial.cells[failure.executed_cell + 1].get("outputs")  # never ran
-    page = (out / "en" / "01-broken.html").read_text()
-    assert "ratio = total / 0" in re.sub(r"<[^>]+>", "", page)  # --with-code shows the code
+    page = out / "en" / "01-broken.html"
+    assert "ratio = total / 0" in soup(page).get_text()  # --with-code shows the code
     assert_self_contained(page)
-    index = (out / "index.html").read_text()
-    assert "failed" in index and "ZeroDivisionError" in index
+    index = soup(out / "index.html")
+    assert index.select_one("p.sub .failed").get_text() == "1 failed"  # type: ignore[union-attr]
+    assert [s.get_text() for s in index.select("ol.pages .failed")] == ["failed"]
+    error = index.select_one("pre.error")
+    assert error is not None and "ZeroDivisionError" in error.get_text()
 
 
 def test_cell_timeout_names_the_cell(tmp_path: Path) -> None:
     nbs = tmp_path / "notebooks"
     nbs.mkdir()
     make_notebook(nbs, "00-slow", "import time\ntime.sleep(60)")
-    result = report.run_report(
+    result = build.run_report(
         notebooks_dir=nbs,
         output=tmp_path / "out",
         figures_root=tmp_path / "figures",
@@ -254,13 +263,13 @@ def test_params_file_extra_parameter_only_where_declared(tmp_path: Path) -> None
     nbformat.write(nb, nbs / "00-a.ipynb")
     pfile = tmp_path / "p.yaml"
     pfile.write_text(f"since: '2024-03-01'\ndpi: 80\nfigures_dir: {tmp_path}/figs/{{lang}}\n")
-    plan = report.plan_report(notebooks_dir=nbs, output=tmp_path / "out", params_file=pfile)
+    plan = build.plan_report(notebooks_dir=nbs, output=tmp_path / "out", params_file=pfile)
     assert plan.dpi == 80 and plan.langs == ("fr", "en")
     job = plan.work[0]
     assert job.parameters["since"] == "2024-03-01"
     assert job.parameters["figures_dir"] == str(tmp_path / "figs" / "fr")
     # the command line wins over the file
-    plan = report.plan_report(
+    plan = build.plan_report(
         notebooks_dir=nbs, output=tmp_path / "out", params_file=pfile, dpi="300", lang="en"
     )
     assert plan.dpi == 300 and plan.langs == ("en",)

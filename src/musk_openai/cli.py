@@ -1,4 +1,9 @@
-"""The ``musk-openai`` command: ``musk-openai report`` builds every notebook, figure and page."""
+"""The ``musk-openai`` command.
+
+``musk-openai report`` builds every notebook, figure and page (:mod:`musk_openai.build`);
+``musk-openai figures`` redraws the committed figures without kernels; ``musk-openai
+check-notebooks`` checks that notebooks are committed clean (:mod:`musk_openai.notebook_checks`).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,12 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:
+    from . import build
 
 EPILOG = """\
 examples:
@@ -38,11 +48,17 @@ exit status: 0 all notebooks ran, 1 a notebook failed (the others still ran), 2 
 an invalid dataset or a busy output folder (nothing written, no kernel started), 130 Ctrl-C.
 """
 
+CHECKS_DESCRIPTION = (
+    "Check that notebooks are committed clean: no outputs, no execution counts, exactly one "
+    "cell tagged 'parameters'. Folders are searched recursively, .ipynb_checkpoints skipped. "
+    "Exit 0 when clean, 1 otherwise (one line per notebook at fault, naming its cells)."
+)
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line naming the option (still exit code 2)."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message}\n(see {self.prog} --help)\n")
 
 
@@ -53,6 +69,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
+    _add_report(sub)
+    figures = sub.add_parser(
+        "figures",
+        help="rebuild the committed figures/ (both languages) without kernels",
+        description=(
+            "Draw and export every chart of every notebook, in French and in English, into the "
+            "committed figures/<lang>/ (the canonical build: default parameters), in this process."
+        ),
+    )
+    figures.set_defaults(handler=_figures)
+    checks = sub.add_parser(
+        "check-notebooks",
+        help="fail if a notebook has outputs or execution counts, or not one 'parameters' cell",
+        description=CHECKS_DESCRIPTION,
+    )
+    checks.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="notebook files or folders (default: the project's notebooks/)",
+    )
+    checks.set_defaults(handler=_check_notebooks)
+    return parser
+
+
+def _add_report(sub: Any) -> None:
     rep = sub.add_parser(
         "report",
         help="execute every notebook (papermill) and render the HTML report (nbconvert)",
@@ -64,58 +107,103 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    rep.add_argument(
-        "--lang",
-        metavar="LANG",
-        help="fr, en or both (default: both, or the params file's lang)",
-    )
-    rep.add_argument(
-        "--formats",
-        metavar="LIST",
-        help="comma list of png, svg, pdf (default: png,svg)",
-    )
-    rep.add_argument(
-        "--dpi", metavar="N", help="resolution of raster figures, 50-600 (default: 200)"
-    )
-    rep.add_argument(
+    add = rep.add_argument
+    add("--lang", metavar="LANG", help="fr, en or both (default: both, or the params file's lang)")
+    add("--formats", metavar="LIST", help="comma list of png, svg, pdf (default: png,svg)")
+    add("--dpi", metavar="N", help="resolution of raster figures, 50-600 (default: 200)")
+    add(
         "--only",
         nargs="+",
         metavar="NOTEBOOK",
         help="run only these notebooks: 01, 01-valuation-growth or 01-valuation-growth.ipynb",
     )
-    rep.add_argument("--output", metavar="DIR", help="output folder (default: reports/)")
-    rep.add_argument(
+    add("--output", metavar="DIR", help="output folder (default: reports/)")
+    add(
         "--params-file",
         metavar="FILE.yaml",
         help="YAML mapping of notebook parameters applied to every notebook",
     )
-    rep.add_argument(
+    add(
         "--jobs",
         metavar="N",
         help=f"notebooks run at once (default: the number of CPUs, here {os.cpu_count()})",
     )
-    rep.add_argument(
-        "--timeout", metavar="SECONDS", default="300", help="time limit per cell (default: 300)"
-    )
-    rep.add_argument(
-        "--with-code", action="store_true", help="show the code cells in the HTML pages"
-    )
-    rep.add_argument(
+    add("--timeout", metavar="SECONDS", help="time limit per cell (default: 300)")
+    add("--with-code", action="store_true", help="show the code cells in the HTML pages")
+    add(
         "--notebooks-dir",
         metavar="DIR",
         help="folder of the NN-name.ipynb notebooks (default: the project's notebooks/)",
     )
-    return parser
+    rep.set_defaults(handler=_report)
 
 
-def _skip_slow_optional_imports() -> None:
-    """Keep jsonschema from importing ``rfc3987_syntax`` (3 s of grammar building, measured).
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return handler(args)
 
-    jsonschema imports it only to check the 'iri' string format, which notebook validation
-    never uses; a missing module makes jsonschema skip that one checker.
-    """
-    if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+# -- musk-openai report -------------------------------------------------------------------------
+
+
+def _error(message: str) -> int:
+    print(f"musk-openai report: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _report(args: argparse.Namespace) -> int:
+    _absolute_data_env()
+    # papermill logs a cell timeout as an error on stderr; the summary reports it, once.
+    logging.getLogger("papermill").addHandler(logging.NullHandler())
+    from . import build
+    from .params import ParameterError
+
+    options = {k: v for k, v in vars(args).items() if k in build.RawOptions.__annotations__}
+    try:
+        plan = build.plan_report(**options)
+    except ParameterError as exc:
+        return _error(str(exc))
+    from .data import DataError, load
+
+    try:  # a bad dataset stops the run before any kernel starts
+        load()
+    except DataError as exc:
+        return _error(f"the dataset is invalid; no notebook was run.\n{exc}")
+    return _run(plan)
+
+
+def _run(plan: build.Plan) -> int:
+    from . import build, outputs
+
+    unchanged = f"the previous report in {plan.output} is unchanged"
+    try:
+        result = build.run_plan(plan, stream=sys.stderr)
+    except outputs.OutputError as exc:
+        return _error(str(exc))
+    except KeyboardInterrupt:
+        print(
+            f"musk-openai report: interrupted; the kernels were stopped and {unchanged}",
+            file=sys.stderr,
+        )
+        return 130
+    except OSError as exc:
+        where = exc.filename or plan.output
+        print(
+            f"musk-openai report: error: {exc.strerror or exc} ({where}); {unchanged}",
+            file=sys.stderr,
+        )
+        return 1
+    except Exception as exc:  # noqa: BLE001 - a bug: one message, not a traceback, and no damage
+        print(
+            f"musk-openai report: error: unexpected {type(exc).__name__}: {exc}; {unchanged} "
+            "(set PYTHONDEVMODE=1 or report it with this message)",
+            file=sys.stderr,
+        )
+        return 1
+    print(build.summary(result), file=sys.stderr)
+    return result.exit_code
 
 
 def _absolute_data_env() -> None:
@@ -128,71 +216,42 @@ def _absolute_data_env() -> None:
         os.environ[DATA_ENV] = os.path.abspath(value)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script; returns the exit code."""
-    args = build_parser().parse_args(argv)
-    if args.command != "report":  # pragma: no cover - argparse only knows 'report'
+# -- musk-openai figures, musk-openai check-notebooks -------------------------------------------
+
+
+def _figures(args: argparse.Namespace) -> int:
+    """What `make figures` does: every chart, both languages, into the committed figures/."""
+    from . import charts
+    from .data import DataError
+    from .params import LANGS
+
+    for lang in LANGS:
+        try:
+            written = charts.build_all(lang)
+        except DataError as exc:
+            print(f"musk-openai figures: error: the dataset is invalid.\n{exc}", file=sys.stderr)
+            return 2
+        folders = sorted({str(p.parent) for p in written})
+        print(f"figures ({lang}): {len(written)} files in {', '.join(folders) or '-'}")
+    return 0
+
+
+def _check_notebooks(args: argparse.Namespace) -> int:
+    from .build.imports import skip_slow_optional_imports
+
+    skip_slow_optional_imports()  # nbformat imports jsonschema
+    from . import notebook_checks
+    from .paths import NOTEBOOKS_DIR
+
+    folders: list[Path] = args.paths or [NOTEBOOKS_DIR]
+    missing = [str(p) for p in folders if not p.exists()]
+    if missing:
+        print(
+            f"musk-openai check-notebooks: error: no such file or folder: {', '.join(missing)}",
+            file=sys.stderr,
+        )
         return 2
-    _skip_slow_optional_imports()
-    _absolute_data_env()
-    # papermill logs a cell timeout as an error on stderr; the summary reports it, once.
-    logging.getLogger("papermill").addHandler(logging.NullHandler())
-    from . import outputs, report
-    from .params import ParameterError
-
-    def error(message: str) -> int:
-        print(f"musk-openai report: error: {message}", file=sys.stderr)
-        return 2
-
-    try:
-        plan = report.plan_report(
-            lang=args.lang,
-            formats=args.formats,
-            dpi=args.dpi,
-            only=args.only,
-            output=args.output,
-            params_file=args.params_file,
-            jobs=args.jobs,
-            timeout=args.timeout,
-            with_code=args.with_code,
-            notebooks_dir=args.notebooks_dir,
-        )
-    except ParameterError as exc:
-        return error(str(exc))
-    from .data import DataError, load
-
-    try:  # a bad dataset stops the run before any kernel starts
-        load()
-    except DataError as exc:
-        return error(f"the dataset is invalid; no notebook was run.\n{exc}")
-    try:
-        result = report.run_plan(plan, stream=sys.stderr)
-    except outputs.OutputError as exc:
-        return error(str(exc))
-    except KeyboardInterrupt:
-        print(
-            f"musk-openai report: interrupted; the kernels were stopped and the previous report "
-            f"in {plan.output} is unchanged",
-            file=sys.stderr,
-        )
-        return 130
-    except OSError as exc:
-        print(
-            f"musk-openai report: error: {exc.strerror or exc} ({exc.filename or plan.output}); "
-            f"the previous report in {plan.output} is unchanged",
-            file=sys.stderr,
-        )
-        return 1
-    except Exception as exc:  # noqa: BLE001 - a bug: one message, not a traceback, and no damage
-        print(
-            f"musk-openai report: error: unexpected {type(exc).__name__}: {exc}; the previous "
-            f"report in {plan.output} is unchanged (set PYTHONDEVMODE=1 or report it with this "
-            "message)",
-            file=sys.stderr,
-        )
-        return 1
-    print(report.summary(result), file=sys.stderr)
-    return result.exit_code
+    return notebook_checks.report(folders)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,7 +2,7 @@
 
 Run it on folders or files::
 
-    python -m musk_openai.notebook_checks notebooks
+    musk-openai check-notebooks notebooks          (or: python -m musk_openai.notebook_checks)
 
 It prints one line per offending notebook, naming the file and the cells at fault (cell indices
 count from 0, in file order), and exits 1; or prints one ``OK`` line and exits 0. A path that does
@@ -91,19 +91,10 @@ def check_paths(paths: Iterable[Path]) -> dict[Path, list[str]]:
     return {nb: check_notebook(nb) for nb in find_notebooks(paths)}
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m musk_openai.notebook_checks",
-        description="Fail if a notebook has outputs or execution counts, or does not have "
-        "exactly one cell tagged 'parameters'.",
-    )
-    parser.add_argument("paths", nargs="+", type=Path, help="notebook files or folders")
-    args = parser.parse_args(argv)
-    try:
-        results = check_paths(args.paths)
-    except FileNotFoundError as exc:
-        parser.error(str(exc))  # exits 2
-
+def report(paths: Sequence[Path]) -> int:
+    """Check the notebooks of ``paths`` and print the verdict: one line per notebook at fault and
+    a FAILED line (exit code 1), or one OK line (exit code 0)."""
+    results = check_paths(paths)
     bad = {nb: problems for nb, problems in results.items() if problems}
     for nb, problems in bad.items():
         print(f"{_show(nb)}: {'; '.join(problems)}")
@@ -114,12 +105,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    where = ", ".join(str(p) for p in args.paths)
+    where = ", ".join(str(p) for p in paths)
     print(
         f"OK: {len(results)} notebook{'s' if len(results) != 1 else ''} in {where}: "
         f"no outputs, no execution counts, one '{PARAMETERS_TAG}' cell each"
     )
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m musk_openai.notebook_checks",
+        description="Fail if a notebook has outputs or execution counts, or does not have "
+        "exactly one cell tagged 'parameters'.",
+    )
+    parser.add_argument("paths", nargs="+", type=Path, help="notebook files or folders")
+    args = parser.parse_args(argv)
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        parser.error(f"{missing[0]}: no such file or folder")  # exits 2
+    return report(args.paths)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,56 @@
+"""The report runner: every notebook, in every language, executed and rendered to HTML.
+
+One module per job, in the order of a run:
+
+* :mod:`.options`: the options, parsed once (:class:`Options`); :class:`OptionError` names the
+  option, the value and what is allowed;
+* :mod:`.plan`: the plan (:func:`plan_report`): every option and notebook parameter checked,
+  nothing written, no kernel started;
+* :mod:`.imports`: what a run imports, in the main thread, before any worker (:func:`preload`);
+* :mod:`.execute`: papermill, one fresh kernel per notebook, on a pool of threads; failures
+  described by cell; Ctrl-C kills the kernels;
+* :mod:`.render`: nbconvert's HTMLExporter for the pages, a Jinja2 template for the index
+  (``templates/``);
+* :mod:`.progress`: a tqdm bar on a terminal, plain lines in a log;
+* :mod:`.run`: the run (:func:`run_plan`, :func:`run_report`), built in ``<output>/.building``
+  and put in place whole (:mod:`musk_openai.outputs`), and its :func:`summary`.
+
+Layout of the output folder (default ``reports/``)::
+
+    index.html              every page, every figure, the run's parameters, the dataset version
+    <lang>/NN-name.ipynb    the executed notebook (kept up to the failing cell on failure)
+    <lang>/NN-name.html     a self-contained page: images embedded, no external script/style/font
+    figures/<lang>/         the figures (unless the params file names another figures_dir)
+"""
+
+from __future__ import annotations
+
+from .execute import KERNEL_NAME, Failure, Result
+from .imports import PRELOAD, preload
+from .options import DEFAULT_TIMEOUT, OptionError, Options, RawOptions
+from .plan import Job, Notebook, Plan, plan_report
+from .progress import Progress
+from .render import PageRenderer
+from .run import Report, run_plan, run_report, summary
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "KERNEL_NAME",
+    "PRELOAD",
+    "Failure",
+    "Job",
+    "Notebook",
+    "OptionError",
+    "Options",
+    "PageRenderer",
+    "Plan",
+    "Progress",
+    "RawOptions",
+    "Report",
+    "Result",
+    "plan_report",
+    "preload",
+    "run_plan",
+    "run_report",
+    "summary",
+]

@@ -1,0 +1,226 @@
+"""Execution: each notebook run by papermill in a fresh kernel, on a pool of threads.
+
+A failure is returned (:class:`Result` with a :class:`Failure`: the cell, counted in the source
+notebook, its first line, the error), never raised, so that the other notebooks finish. Ctrl-C,
+or any exception in the main thread while the pool runs, kills the kernels (every child process:
+psutil) and waits for the threads before it is raised again (:class:`Pool`).
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_futures
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from .plan import Job, Plan, read_notebook
+from .progress import Progress
+
+KERNEL_NAME = "python3"
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Where and why a notebook failed. ``cell`` counts from 0 in the source notebook."""
+
+    cell: int | None
+    executed_cell: int | None
+    source_line: str
+    ename: str
+    evalue: str
+
+    def describe(self) -> str:
+        if self.cell is not None:
+            where = f"cell {self.cell}"
+            if self.executed_cell is not None and self.executed_cell != self.cell:
+                where += f" (cell {self.executed_cell} of the executed copy)"
+        elif self.executed_cell is not None:
+            where = f"cell {self.executed_cell} of the executed copy"
+        else:
+            where = "before any cell ran"
+        line = f": {self.source_line}" if self.source_line else ""
+        return f"{where}{line}\n    {self.ename}: {self.evalue}"
+
+
+@dataclass(frozen=True)
+class Result:
+    job: Job
+    seconds: float
+    failure: Failure | None = None
+    page_written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
+
+
+def execute_job(job: Job, timeout: int, notebooks_dir: Path) -> Result:
+    """Execute one notebook with papermill; a failure is returned, not raised."""
+    import papermill
+
+    start = time.perf_counter()
+    job.executed.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        papermill.execute_notebook(
+            str(job.notebook.path),
+            str(job.executed),
+            parameters=dict(job.parameters),
+            kernel_name=KERNEL_NAME,
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=True,
+            execution_timeout=timeout,
+            # The kernel's working folder. Not papermill's cwd=, which calls os.chdir() and so
+            # changes the folder of every thread of this process.
+            resources={"metadata": {"path": str(notebooks_dir)}},
+            config=_kernel_config(),
+            # The kernel's log: jupyter_client interrupts every kernel it shuts down, which the
+            # kernel logs as an ERROR ("KeyboardInterrupt caught in kernel"). Cell errors are
+            # reported from the notebook itself.
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+        )
+    except Exception as exc:  # noqa: BLE001 - any failure of one notebook must not stop the others
+        return Result(job, time.perf_counter() - start, failure_from(job, exc))
+    return Result(job, time.perf_counter() - start)
+
+
+def _kernel_config() -> Any:
+    """CurveZMQ keys for the kernel's sockets: the kernel's messages are not plain text on TCP
+    (and ipykernel does not warn about it once per notebook)."""
+    from traitlets.config import Config
+
+    return Config({"KernelManager": {"transport_encryption": "auto"}})
+
+
+# -- failures -----------------------------------------------------------------------------------
+
+
+def failure_from(job: Job, exc: BaseException) -> Failure:
+    """Describe a failure: the cell (found in the saved partial notebook), its first line, the
+    error. The cell is counted in the source notebook, matched by cell id (papermill adds cells
+    of its own to the executed copy: the parameters, an error banner)."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        ename, evalue, line = str(exc.ename), str(exc.evalue), _first_line(str(exc.source))
+    else:
+        ename = type(exc).__name__
+        evalue = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        line = ""
+    try:
+        executed = read_notebook(job.executed)
+        source = read_notebook(job.notebook.path)
+    except Exception:  # noqa: BLE001 - no partial notebook: describe the failure without it
+        return Failure(None, None, line, ename, evalue)
+    idx = _failing_cell(executed)
+    if idx is None:
+        return Failure(None, None, line, ename, evalue)
+    cell = executed.cells[idx]
+    ids = {c.get("id"): i for i, c in enumerate(source.cells)}
+    return Failure(ids.get(cell.get("id")), idx, line or _first_line(cell.source), ename, evalue)
+
+
+def _first_line(source: str) -> str:
+    for line in source.splitlines():
+        if line.strip():
+            return line.strip()[:120]
+    return ""
+
+
+def _failing_cell(nb: Any) -> int | None:
+    """Index of the failing cell of a saved executed notebook: the one with an error output or
+    marked by papermill, else (a timeout, a dead kernel) the last cell that started."""
+    started = None
+    for i, cell in enumerate(nb.cells):
+        meta = cell.get("metadata", {}).get("papermill", {})
+        if meta.get("exception") is True or any(
+            o.get("output_type") == "error" for o in cell.get("outputs", [])
+        ):
+            return i
+        if meta.get("start_time"):
+            started = i
+    return started
+
+
+# -- the pool, and Ctrl-C -----------------------------------------------------------------------
+
+
+class Pool:
+    """Every job of a plan submitted to a pool of threads, as a context manager.
+
+    :meth:`completed` yields the results as the notebooks finish. Leaving the ``with`` block by
+    an exception (Ctrl-C: KeyboardInterrupt in the main thread) cancels what has not started,
+    kills the kernels, which ends every running notebook at once, and waits for the threads.
+    """
+
+    def __init__(self, plan: Plan, progress: Progress) -> None:
+        self.plan = plan
+        self.progress = progress
+        self._pool = ThreadPoolExecutor(max_workers=plan.jobs, thread_name_prefix="notebook")
+        self._futures: dict[Future[Result], Job] = {}
+
+    def __enter__(self) -> Pool:
+        for job in self.plan.work:
+            self._futures[self._pool.submit(self._run, job)] = job
+        return self
+
+    def _run(self, job: Job) -> Result:
+        self.progress.started(job.label)
+        try:
+            return execute_job(job, self.plan.timeout, self.plan.notebooks_dir)
+        finally:
+            self.progress.stopped(job.label)
+
+    def completed(self) -> Iterator[Result]:
+        """The results, as their notebooks finish (in plan order among those done together)."""
+        order = self.plan.work.index
+        pending = set(self._futures)
+        while pending:  # a timeout, so that Ctrl-C is seen at once
+            done, pending = wait_futures(pending, timeout=0.2, return_when="FIRST_COMPLETED")
+            for fut in sorted(done, key=lambda f: order(self._futures[f])):
+                yield fut.result()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc is None:
+            self._pool.shutdown(wait=True)
+            return
+        previous = _ignore_sigint()  # a second Ctrl-C: no traceback
+        try:
+            for fut in self._futures:
+                fut.cancel()
+            stop_kernels()
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+
+
+def stop_kernels() -> int:
+    """Kill every process this one started (the notebook kernels); returns how many."""
+    import psutil
+
+    children = psutil.Process().children(recursive=True)
+    for child in children:
+        try:
+            child.kill()
+        except psutil.Error:
+            pass
+    psutil.wait_procs(children, timeout=5)
+    return len(children)
+
+
+def _ignore_sigint() -> Any:
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -1,0 +1,193 @@
+"""The report runner's parts on their own: options and their errors, the progress display, the
+templates (package data), and the commands that sit beside ``musk-openai report``."""
+
+from __future__ import annotations
+
+import io
+import tomllib
+from fnmatch import fnmatch
+from pathlib import Path
+
+import pytest
+from helpers import make_notebook
+
+from musk_openai import build, cli
+from musk_openai.build import render
+from musk_openai.build.options import OptionError, Options
+from musk_openai.build.progress import Progress
+from musk_openai.paths import PROJECT_ROOT
+
+# -- options -------------------------------------------------------------------------------------
+
+
+def test_options_are_parsed_once_into_typed_values(tmp_path: Path) -> None:
+    opts = Options.parse(
+        {
+            "lang": "en",
+            "formats": "SVG, png,svg",
+            "dpi": " 300",
+            "jobs": "2",
+            "timeout": 9,
+            "output": tmp_path / "out",
+            "only": ("01",),
+            "notebooks_dir": tmp_path,
+        }
+    )
+    assert opts.langs == ("en",) and opts.formats == ("svg", "png") and opts.dpi == 300
+    assert opts.jobs == 2 and opts.timeout == 9 and opts.only == ("01",)
+    assert opts.output == (tmp_path / "out").resolve() and opts.params_file is None
+    both = Options.parse({"lang": "both", "formats": ["pdf"], "notebooks_dir": tmp_path})
+    assert both.langs == ("fr", "en") and both.formats == ("pdf",) and both.dpi is None
+    assert both.timeout == build.DEFAULT_TIMEOUT
+    with pytest.raises(TypeError, match="unknown option.*: lnag"):
+        build.plan_report(lnag="en")  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(
+    ("raw", "fields", "text"),
+    [
+        (
+            {"lang": "de"},
+            ("--lang", "de", "fr, en or both"),
+            "--lang: got 'de'; allowed: fr, en or both",
+        ),
+        (
+            {"formats": "png,gif"},
+            ("--formats", "png,gif", "a comma-separated list of png, svg, pdf (e.g. 'png,svg')"),
+            "--formats: got 'png,gif', where 'gif' is not allowed; allowed: a comma-separated",
+        ),
+        ({"dpi": "20"}, ("--dpi", "20", "a whole number from 50 to 600"), "--dpi: got '20'; "),
+        ({"jobs": True}, ("--jobs", True, "a whole number >= 1"), "--jobs: got True; allowed"),
+    ],
+)
+def test_an_option_error_carries_its_fields(
+    tmp_path: Path, raw: dict[str, object], fields: tuple[str, object, str], text: str
+) -> None:
+    with pytest.raises(OptionError) as err:
+        Options.parse(raw | {"notebooks_dir": tmp_path})  # type: ignore[arg-type]
+    assert (err.value.option, err.value.value, err.value.allowed) == fields
+    assert str(err.value).startswith(text)
+
+
+def test_a_params_file_error_names_the_file_and_the_key(tmp_path: Path) -> None:
+    make_notebook(tmp_path / "nbs", "01-a", "print(lang)")
+    pfile = tmp_path / "p.yaml"
+    pfile.write_text("dpi: 5000\n")
+    with pytest.raises(OptionError) as err:
+        build.plan_report(notebooks_dir=tmp_path / "nbs", params_file=pfile, output=tmp_path / "o")
+    assert err.value.option == f"--params-file {pfile}" and err.value.key == "dpi"
+    assert str(err.value) == (
+        f"--params-file {pfile}: key 'dpi': got 5000; allowed: a whole number from 50 to 600"
+    )
+
+
+# -- progress ------------------------------------------------------------------------------------
+
+
+def test_progress_is_plain_lines_when_not_a_terminal() -> None:
+    stream = io.StringIO()
+    with Progress(2, stream) as progress:
+        progress.started("01-a (fr)")
+        progress.started("01-a (en)")
+        progress.stopped("01-a (fr)")
+        progress.finished("01-a (fr)", True, 1.25)
+        progress.finished("01-a (en)", False, 2.0)
+    assert stream.getvalue().splitlines() == [
+        "[0/2] running: 01-a (fr)",
+        "[0/2] running: 01-a (fr), 01-a (en)",
+        "[1/2] running: 01-a (en) | ok 01-a (fr) 1.2s",
+        "[2/2] running: - | FAILED 01-a (en) 2.0s",
+    ]
+    assert "\r" not in stream.getvalue() and "\x1b" not in stream.getvalue()
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_a_bar_on_a_terminal() -> None:
+    stream = Terminal()
+    with Progress(2, stream) as progress:
+        progress.started("01-a (fr)")
+        progress.finished("01-a (fr)", True, 1.0)
+        progress.started("01-a (en)")
+        progress.finished("01-a (en)", True, 1.0)
+    screen = stream.getvalue()
+    assert "\r" in screen and "2/2" in screen and "running: 01-a (en)" in screen
+    assert "ok 01-a (fr) 1.0s\n" in screen and "[1/2]" not in screen
+
+
+def test_progress_can_be_silent() -> None:
+    with Progress(1, None) as progress:
+        progress.started("x")
+        progress.finished("x", True, 0.1)
+
+
+# -- templates -----------------------------------------------------------------------------------
+
+
+def test_templates_are_package_data() -> None:
+    """Every file of build/templates/ is listed in pyproject's package data, so that a wheel (a
+    non-editable install) carries it; and each is loaded through the package, not a path."""
+    pyproject = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())
+    globs = pyproject["tool"]["setuptools"]["package-data"]["musk_openai.build"]
+    folder = Path(render.__file__).parent
+    files = sorted(p.relative_to(folder).as_posix() for p in (folder / "templates").iterdir())
+    assert files == ["templates/index.html.j2", "templates/page.html.j2", "templates/report.css"]
+    for name in files:
+        assert any(fnmatch(name, glob) for glob in globs), f"{name} is not package data"
+    env = render.templates()
+    for name in files:
+        assert env.get_template(name.removeprefix("templates/")) is not None
+    renderer = render.PageRenderer(with_code=False)
+    assert renderer.exporter.template_file == "musk_openai/page.html.j2"
+
+
+def test_the_index_template_escapes() -> None:
+    html = (
+        render.templates()
+        .get_template(render.INDEX_TEMPLATE)
+        .render(
+            executed="1 notebook",
+            failed=0,
+            dataset_version="<script>",
+            parameters=[("a&b", "<x>")],
+            languages=[],
+        )
+    )
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<th>a&amp;b</th><td><code>&lt;x&gt;</code></td>" in html
+
+
+# -- the other commands --------------------------------------------------------------------------
+
+
+def test_figures_command_builds_both_languages(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from musk_openai import charts
+
+    calls: list[str] = []
+
+    def build_all(lang: str) -> list[Path]:
+        calls.append(lang)
+        return [tmp_path / lang / "01-x.png", tmp_path / lang / "01-x.svg"]
+
+    monkeypatch.setattr(charts, "build_all", build_all)
+    assert cli.main(["figures"]) == 0
+    assert calls == ["fr", "en"]
+    assert capsys.readouterr().out.splitlines() == [
+        f"figures (fr): 2 files in {tmp_path / 'fr'}",
+        f"figures (en): 2 files in {tmp_path / 'en'}",
+    ]
+
+
+def test_check_notebooks_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["check-notebooks"]) == 0  # the project's notebooks/
+    assert capsys.readouterr().out.startswith("OK: ")
+    make_notebook(tmp_path, "01-a", "print(1)")
+    assert cli.main(["check-notebooks", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert cli.main(["check-notebooks", str(tmp_path / "nope")]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
