@@ -66,14 +66,3 @@ ASSERTOR_COLOURS = {
     "The Verge": PALETTE[4],
 }
 
-
-def _plain_number(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
-
-
-def pandas_display() -> None:
-    """Tables in notebooks: plain numbers (157,000,000,000, not 1.57e+11), excerpts in full."""
-    import pandas as pd
-
-    pd.set_option("display.float_format", _plain_number)
-    pd.set_option("display.max_colwidth", 220)
