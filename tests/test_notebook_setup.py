@@ -59,5 +59,7 @@ def test_publish_saves_shows_and_keeps_each_chart(tmp_path: Path, ds: data.Datas
     ]
     assert all(p.is_file() for p in story.files)
     assert list(story.charts) == ["04-musk-contribution", "04-for-profit-opposition"]
-    said = story.say("notebook.valuation.summary", before="A", after="B", multiple="2", raised="C")
-    assert said.data == "**A → B**: ×2; money raised: C"  # type: ignore[attr-defined]
+    said = story.say(
+        "notebook.valuation.summary", before="$8B", after="$9B", multiple="2", raised="C"
+    )
+    assert said.data == r"**\$8B → \$9B**: ×2; money raised: C"  # type: ignore[attr-defined]

@@ -58,14 +58,19 @@ class Story:
         return export.show(written)
 
     def say(self, key: str, **fmt: object) -> object:
-        """A sentence of ``texts.toml`` in the notebook's language, shown as Markdown."""
+        """A sentence of ``texts.toml`` in the notebook's language, shown as Markdown (a ``$``
+        is money, not the start of a formula, as in the charts)."""
         from IPython.display import Markdown
 
-        return Markdown(i18n.t(key, self.lang, **fmt))
+        return Markdown(i18n.t(key, self.lang, **fmt).replace("$", r"\$"))
 
 
 def setup(
-    lang: object, formats: object, dpi: object, figures_dir: object = "", **others: object
+    lang: object,
+    formats: object,
+    dpi: object,
+    figures_dir: object = params.DEFAULTS["figures_dir"],
+    **others: object,
 ) -> Story:
     """Check the notebook's parameters (``others``: its own, such as ``start`` and ``end``), load
     the dataset, set pandas' display; print the run's settings and the dataset's version."""

@@ -65,4 +65,3 @@ ASSERTOR_COLOURS = {
     "Semafor": PALETTE[1],
     "The Verge": PALETTE[4],
 }
-
