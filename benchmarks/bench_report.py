@@ -98,7 +98,7 @@ def phase_floor(work: Path) -> None:
             "it must draw and export every chart of one language in this process"
         ) from None
     for lang in LANGS:
-        build_all(lang, "png,svg", 200, work / "figures" / lang)
+        build_all(lang, out_dir=work / "figures" / lang)  # default formats and dpi
 
 
 def run_phase(name: str, *extra: str) -> dict[str, float]:

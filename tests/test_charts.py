@@ -1,65 +1,20 @@
-"""House style, formats, exports and the numbers each chart draws, checked against the dataset."""
+"""The numbers each chart draws, checked against the dataset; exports; committed figures fresh.
+
+Words, numbers and dates: tests/test_i18n.py; parameters: tests/test_params.py; the house style
+in its context: tests/test_style.py.
+"""
 
 from __future__ import annotations
 
 import filecmp
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from musk_openai import charts, data, export, i18n, params, queries
+from musk_openai import charts, data, export, params, queries
 from musk_openai.paths import FIGURES_DIR
-
-
-@pytest.mark.parametrize(
-    ("usd", "fr", "en"),
-    [
-        (157e9, "157 Md$", "$157B"),
-        (6.6e9, "6,6 Md$", "$6.6B"),
-        (86e9, "86 Md$", "$86B"),
-        (44e6, "44 M$", "$44M"),
-        (1e9, "1 Md$", "$1B"),
-    ],
-)
-def test_money_formats(usd: float, fr: str, en: str) -> None:
-    assert i18n.money(usd, "fr") == fr
-    assert i18n.money(usd, "en") == en
-
-
-def test_bounds_and_dates_in_both_languages() -> None:
-    assert i18n.money_bound(45e6, "upper_bound", "fr") == "moins de 45 M$"
-    assert i18n.money_bound(90e6, "lower_bound", "en") == "more than $90M"
-    assert i18n.money_bound(100e6, "approximate", "fr") == "environ 100 M$"
-    assert i18n.date("2024-10", "month", "fr") == "octobre 2024"
-    assert i18n.date("2024-10-02", "day", "en") == "October 2, 2024"
-    assert i18n.date("2015", "year", "en") == "2015"
-    assert i18n.date("", "none", "fr") == "date non précisée"
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "says"),
-    [
-        ({"lang": "de"}, "parameter 'lang': got 'de'; allowed: fr, en"),
-        ({"formats": "png,gif"}, "parameter 'formats': got 'png,gif'; 'gif' is not one of"),
-        ({"formats": ""}, "parameter 'formats'"),
-        ({"dpi": 20}, "parameter 'dpi': got 20; allowed: a whole number from 50 to 600"),
-        ({"dpi": "200"}, "parameter 'dpi': got '200'"),
-    ],
-)
-def test_bad_parameters_are_named(kwargs: dict[str, object], says: str) -> None:
-    args: dict[str, object] = {"lang": "fr", "formats": "png", "dpi": 100} | kwargs
-    with pytest.raises(params.ParameterError) as err:
-        params.validate(**args)
-    assert says in str(err.value)
-
-
-def test_window_parameters() -> None:
-    assert params.check_window("2015", "2024-06") == ("2015", "2024-06")
-    with pytest.raises(params.ParameterError, match="parameter 'start': got '15'"):
-        params.check_window("15", "2024")
-    with pytest.raises(params.ParameterError, match="start must not be after end"):
-        params.check_window("2024-07", "2024-06")
 
 
 def test_valuation_chart_draws_the_dataset(ds: data.Dataset) -> None:
@@ -120,6 +75,35 @@ def test_contested_charts(ds: data.Dataset) -> None:
 def test_heatmap_counts_every_row(ds: data.Dataset) -> None:
     d = charts.facts_heatmap(ds, "en").data
     assert d["rows"].sum() == len(ds.figures) + len(ds.events) + len(ds.members)
+
+
+@pytest.mark.parametrize(
+    ("build", "rows", "line_sep"),
+    [
+        (charts.valuation_growth, queries.valuation_bars, " "),
+        (charts.funding_sources, queries.funding_lanes, " — "),
+        (charts.dispute_timeline, queries.timeline_rows, " "),
+        (charts.musk_contribution, queries.contribution_versions, " "),
+        (charts.for_profit_opposition, queries.opposition_versions, " "),
+        (charts.facts_heatmap, queries.facts_cells, " "),
+    ],
+)
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_each_chart_draws_the_rows_of_its_query(
+    ds: data.Dataset,
+    lang: str,
+    build: Callable[[data.Dataset, str], export.Chart],
+    rows: Callable[[data.Dataset, str], pd.DataFrame],
+    line_sep: str,
+) -> None:
+    """Charts draw; the queries shape. The CSV is the query's rows, each label on one line, and
+    the footer built from the sources of those rows."""
+    chart = build(ds, lang)
+    expected = rows(ds, lang)
+    if "label" in expected:
+        expected["label"] = expected["label"].str.replace("\n", line_sep)
+    pd.testing.assert_frame_equal(chart.data.drop(columns="footer"), expected, check_dtype=False)
+    assert set(chart.data["footer"]) == {chart.footer}
 
 
 def test_save_writes_formats_and_csv_atomically(ds: data.Dataset, tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
+from . import style
 from .params import Params
 
 METADATA: dict[str, dict[str, str | None]] = {
@@ -97,7 +98,11 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def save(chart: Chart, params: Params) -> list[Path]:
-    """Write ``<figures_dir>/<name>.<format>`` for each format, and ``<name>.csv``."""
+    """Write ``<figures_dir>/<name>.<format>`` for each format, and ``<name>.csv``.
+
+    Figures are saved in the house style (:func:`style.house`: its fixed SVG ids and font
+    settings make the files reproducible), whatever matplotlib's settings are outside.
+    """
     folder = params.figures_dir
     folder.mkdir(parents=True, exist_ok=True)
     planned: list[tuple[Path, Path]] = []
@@ -105,7 +110,8 @@ def save(chart: Chart, params: Params) -> list[Path]:
         for fmt in params.formats:
             tmp = _tmp_path(folder, f".{fmt}")
             planned.append((tmp, folder / f"{chart.name}.{fmt}"))
-            chart.fig.savefig(tmp, format=fmt, dpi=params.dpi, metadata=METADATA[fmt])
+            with style.house():
+                chart.fig.savefig(tmp, format=fmt, dpi=params.dpi, metadata=METADATA[fmt])
         tmp = _tmp_path(folder, ".csv")
         planned.append((tmp, folder / f"{chart.name}.csv"))
         csv_safe(chart.data).to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")

@@ -1,161 +1,97 @@
-"""Words, numbers and dates in French and English, without the system locale (reproducible)."""
+"""Words, numbers, money and dates in the reader's language, without the system locale.
+
+Words come from ``texts.toml`` (package data: every phrase, French and English side by side),
+through :func:`t`. Numbers and month names come from Babel (CLDR data shipped with it, so a run
+gives the same text on any machine); the house patterns around them ("157 Md$" / "$157B", the
+French "1er") are phrases of ``texts.toml`` too. No function here tests the language itself: a
+third language is a column of ``texts.toml`` (and an entry of :data:`params.LANGS`).
+"""
 
 from __future__ import annotations
 
+import datetime
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import Any
+
 import pandas as pd
+from babel.dates import format_date
+from babel.numbers import format_decimal
 
-MONTHS = {
-    "fr": [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ],
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-}
+TEXTS_FILE = "texts.toml"
 
-KINDS = {
-    "fr": {
-        "founding": "Fondation",
-        "governance": "Gouvernance",
-        "funding": "Financement",
-        "legal": "Justice",
-        "statement": "Déclaration",
-        "product": "Produit",
-        "rival": "Concurrence",
-        "valuation": "Valorisation",
-        "funding_round": "Levée de fonds",
-        "investment": "Investissement",
-        "donation": "Don",
-        "pledge": "Promesse",
-        "lawsuit_claim": "Somme réclamée",
-        "stake": "Participation",
-        "count": "Nombre",
-        "investor": "Investisseur nommé",
-        "rival_member": "Concurrent nommé",
-    },
-    "en": {
-        "founding": "Founding",
-        "governance": "Governance",
-        "funding": "Funding",
-        "legal": "Legal",
-        "statement": "Statement",
-        "product": "Product",
-        "rival": "Rivals",
-        "valuation": "Valuation",
-        "funding_round": "Funding round",
-        "investment": "Investment",
-        "donation": "Donation",
-        "pledge": "Pledge",
-        "lawsuit_claim": "Sum claimed",
-        "stake": "Stake",
-        "count": "Count",
-        "investor": "Named investor",
-        "rival_member": "Named rival",
-    },
-}
 
-ASSERTORS = {
-    "fr": {
-        "article": "l’article",
-        "Elon Musk": "Elon Musk",
-        "OpenAI": "OpenAI",
-        "OpenAI employee": "un employé d’OpenAI",
-        "Semafor": "Semafor",
-        "The Verge": "The Verge",
-    },
-    "en": {
-        "article": "the article",
-        "Elon Musk": "Elon Musk",
-        "OpenAI": "OpenAI",
-        "OpenAI employee": "an OpenAI employee",
-        "Semafor": "Semafor",
-        "The Verge": "The Verge",
-    },
-}
+@cache
+def texts() -> dict[str, Any]:
+    """The whole of ``texts.toml``, read once."""
+    raw = resources.files(__package__ or "musk_openai").joinpath(TEXTS_FILE).read_bytes()
+    return tomllib.loads(raw.decode("utf-8"))
 
-BOUND_WORDS = {
-    "fr": {
-        "exact": "{}",
-        "approximate": "environ {}",
-        "upper_bound": "moins de {}",
-        "lower_bound": "plus de {}",
-    },
-    "en": {
-        "exact": "{}",
-        "approximate": "about {}",
-        "upper_bound": "less than {}",
-        "lower_bound": "more than {}",
-    },
-}
+
+def _phrase(path: list[str], lang: str) -> str:
+    node: Any = texts()
+    for i, part in enumerate(path):
+        if not isinstance(node, dict) or part not in node:
+            where = ".".join(path[: i + 1])
+            raise KeyError(f"{TEXTS_FILE} has no {where!r} (looking up {'.'.join(path)!r})")
+        node = node[part]
+    if not isinstance(node, dict) or not isinstance(node.get(lang), str):
+        raise KeyError(f"{TEXTS_FILE}: {'.'.join(path)!r} has no text for language {lang!r}")
+    return str(node[lang])
+
+
+def t(key: str, lang: str, **fmt: object) -> str:
+    """The phrase ``key`` (dotted: ``"chart.valuation.title"``) in ``lang``, ``{names}`` filled
+    in from ``fmt``."""
+    phrase = _phrase(key.split("."), lang)
+    return phrase.format(**fmt) if fmt else phrase
+
+
+def kind(value: str, lang: str) -> str:
+    """A kind of fact (``donation``, ``legal``...) as readers see it: 'Don' / 'Donation'."""
+    return _phrase(["kind", value], lang)
+
+
+def assertor(value: str, lang: str) -> str:
+    """Who asserts a row (``asserted_by``): 'l’article' / 'the article', 'Elon Musk'..."""
+    return _phrase(["assertor", value], lang)
 
 
 def number(x: float, lang: str, decimals: int = 1) -> str:
     """1.83 -> '1,83' in French, '1.83' in English; trailing zeros dropped."""
-    s = f"{x:.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{x:.0f}"
-    return s.replace(".", ",") if lang == "fr" else s
+    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+    return str(format_decimal(x, format=pattern, locale=lang))
 
 
 def money(usd: float, lang: str) -> str:
     """157e9 -> '157 Md$' / '$157B'; 6.6e9 -> '6,6 Md$' / '$6.6B'; 44e6 -> '44 M$' / '$44M'."""
     if usd >= 1e9:
-        v, fr, en = usd / 1e9, "Md$", "B"
+        scale, unit = 1e9, "billions"
     elif usd >= 1e6:
-        v, fr, en = usd / 1e6, "M$", "M"
+        scale, unit = 1e6, "millions"
     else:
-        v, fr, en = usd / 1e3, "k$", "K"
-    n = number(v, lang)
-    return f"{n} {fr}" if lang == "fr" else f"${n}{en}"
+        scale, unit = 1e3, "thousands"
+    return t(f"money.{unit}", lang, n=number(usd / scale, lang))
 
 
 def money_bound(usd: float, bound: str, lang: str) -> str:
     """The amount with its bound: 'moins de 45 M$', 'about $100M'."""
-    return BOUND_WORDS[lang][bound].format(money(usd, lang))
+    return t(f"amount.{bound}", lang, amount=money(usd, lang))
 
 
 def date(value: str, precision: str, lang: str) -> str:
     """'2024-10' month -> 'octobre 2024' / 'October 2024'; never adds a day or a month."""
     if precision == "none" or not value:
-        return "date non précisée" if lang == "fr" else "date not given"
+        return t("date.none", lang)
     if precision == "year":
         return value[:4]
-    month = MONTHS[lang][int(value[5:7]) - 1]
-    if precision == "month":
-        return f"{month} {value[:4]}"
-    day = int(value[8:10])
-    if lang == "fr":
-        return f"{'1er' if day == 1 else day} {month} {value[:4]}"
-    return f"{month} {day}, {value[:4]}"
-
-
-def month_tick(ts: pd.Timestamp, lang: str) -> str:
-    """A short month label for an axis: 'oct. 2024' / 'Oct 2024'."""
-    m = MONTHS[lang][ts.month - 1]
-    short = m if len(m) <= 4 else (m[:4] + "." if lang == "fr" else m[:3])
-    return f"{short} {ts.year}"
+    day = int(value[8:10]) if precision == "day" else 1
+    when = datetime.date(int(value[:4]), int(value[5:7]), day)
+    pattern = "month" if precision == "month" else "first_day" if day == 1 else "day"
+    return str(format_date(when, format=t(f"date.{pattern}", lang), locale=lang))
 
 
 def label(row: pd.Series, lang: str) -> str:
-    """The row's label in the chosen language."""
+    """The row's label in the chosen language (its column ``label_<lang>``)."""
     return str(row[f"label_{lang}"])

@@ -2,8 +2,8 @@
 notebooks and the report runner, so that a bad value is refused before any kernel starts).
 
 Each notebook has one cell tagged ``parameters`` with the defaults of :data:`DEFAULTS` (a test
-checks it); the next cell calls :func:`validate`, which fails with a message naming the
-parameter, the value given and what is allowed.
+checks it); the next cell calls :func:`musk_openai.notebook.setup`, whose :func:`validate` fails
+with a message naming the parameter, the value given and what is allowed.
 
 Where figures go: a run with every parameter at its default (the *canonical build*) writes the
 committed ``figures/<lang>/``; any other run writes ``reports/figures/<lang>/`` unless

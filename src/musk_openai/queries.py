@@ -1,13 +1,24 @@
-"""The questions the notebooks ask of the dataset, answered with the rows that support them."""
+"""The questions the notebooks ask of the dataset, answered with the rows that support them.
+
+The second half holds the rows of each chart: one function per chart returns the exact DataFrame
+the chart draws, in drawing order, with its labels in the reader's language (a label drawn on
+several lines has them joined on one line in the CSV), which is also the CSV saved beside the chart.
+Sorting, lanes, the timeline's window and the heatmap's grid are decided here, not in charts/.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from . import i18n
 from .data import Dataset
+from .params import DEFAULTS, check_window
 
 #: Columns that show where a row comes from.
 PROVENANCE = ["asserted_by", "source_id", "excerpt"]
+#: The columns of a figures row that a chart's CSV keeps (what was drawn, and its source).
+FIGURE_COLUMNS = ["id", "subject", "kind", "payer", "value", "unit", "bound", "date",
+                  "date_precision", "asserted_by", "source_id", "excerpt"]  # fmt: skip
 
 
 def versions(ds: Dataset, subject: str) -> pd.DataFrame:
@@ -44,6 +55,11 @@ def valuations(ds: Dataset) -> pd.DataFrame:
     v = ds.figures[ds.figures["kind"] == "valuation"].copy()
     v["order"] = v["date_start"].rank(method="first", na_option="top")
     return v.sort_values("order").drop(columns="order").reset_index(drop=True)
+
+
+def funding_round(ds: Dataset) -> pd.Series:
+    """The October 2024 round: the money raised at the 157 billion valuation."""
+    return ds.figures[ds.figures["kind"] == "funding_round"].iloc[0]
 
 
 def valuation_multiple(ds: Dataset) -> float:
@@ -120,3 +136,121 @@ def musk_share(ds: Dataset) -> pd.DataFrame:
     v["others_source_id"] = others["source_id"]
     v["share_at_most"] = v["value"] / (v["value"] + others["value"])
     return v
+
+
+def publication(ds: Dataset, source_id: str) -> tuple[str, str]:
+    """When a source was published: its date and that date's precision."""
+    row = ds.sources.set_index("source_id").loc[source_id]
+    return str(row["date_published"]), str(row["date_precision"])
+
+
+# --- the rows each chart draws ------------------------------------------------------------------
+
+
+def valuation_bars(ds: Dataset, lang: str) -> pd.DataFrame:
+    """01: the previous valuation, the money raised in October 2024, the valuation after."""
+    v = valuations(ds)
+    rows = pd.DataFrame([v.iloc[0], funding_round(ds), v.iloc[-1]])
+    drawn = rows[FIGURE_COLUMNS].copy()
+    drawn["label"] = [
+        i18n.t(f"chart.valuation.{bar}", lang) for bar in ("previous", "raised", "after")
+    ]
+    drawn["multiple_after_over_before"] = round(valuation_multiple(ds), 4)
+    return drawn.reset_index(drop=True)
+
+
+def _lane(row: pd.Series, investors: list[str], lang: str) -> str:
+    """The label of one line of the funding chart: who paid, when, who says so."""
+    if row["kind"] == "funding_round":
+        name = i18n.t("chart.funding.round", lang)
+    elif row["payer"] in ("other donors", "unspecified"):
+        name = i18n.t(f"chart.funding.{str(row['payer']).replace(' ', '_')}", lang)
+    else:
+        name = f"{row['payer']} · {i18n.kind(str(row['kind']), lang).lower()}"
+    if row["date_precision"] != "none":
+        name += f", {i18n.date(row['date'], row['date_precision'], lang)}"
+    if row["kind"] == "funding_round":  # the investors the article names
+        name += f"\n({', '.join(investors)}…)"
+    who = i18n.t("chart.according", lang, who=i18n.assertor(str(row["asserted_by"]), lang))
+    return f"{name}\n{who} ({row['source_id']})"
+
+
+def funding_lanes(ds: Dataset, lang: str) -> pd.DataFrame:
+    """02: every amount paid or pledged to OpenAI, one line each, top to bottom: gifts, pledges,
+    investments, the round; by payer, date and decreasing amount."""
+    money = money_by_payer(ds)
+    order = {"donation": 0, "pledge": 1, "investment": 2, "funding_round": 3}
+    money = money.assign(_o=money["kind"].astype(str).map(order), _v=-money["value"])
+    money = money.sort_values(["_o", "payer", "date_start", "_v", "id"]).drop(columns=["_o", "_v"])
+    investors = ds.members[ds.members["role"] == "investor"]["member"].tolist()
+    drawn = money[FIGURE_COLUMNS].copy()
+    drawn["label"] = [_lane(r, investors, lang) for _, r in money.iterrows()]
+    return drawn.reset_index(drop=True)
+
+
+def window(start: object, end: object) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and the last day of a window given as years or months (``params.check_window``)."""
+    first, last = check_window(start, end)
+    lo = pd.Period(first, freq="M" if len(first) > 4 else "Y")
+    hi = pd.Period(last, freq="M" if len(last) > 4 else "Y")
+    return lo.start_time, hi.end_time.normalize()
+
+
+def timeline_rows(
+    ds: Dataset, lang: str, start: object = DEFAULTS["start"], end: object = DEFAULTS["end"]
+) -> pd.DataFrame:
+    """03: the dated events of the window (agreeing reports merged), in date order."""
+    lo, hi = window(start, end)
+    tl = timeline(ds)
+    tl = tl[(tl["date_end"] >= lo) & (tl["date_start"] <= hi)]
+    cols = ["subject", "kind", "date", "date_precision", "date_start", "date_end", "asserted_by",
+            "source_id", "source_ids", "event_ids", "excerpt"]  # fmt: skip
+    drawn = tl[cols].copy()
+    drawn["label"] = [i18n.label(r, lang) for _, r in tl.iterrows()]
+    drawn["date_start"] = drawn["date_start"].dt.strftime("%Y-%m-%d")
+    drawn["date_end"] = drawn["date_end"].dt.strftime("%Y-%m-%d")
+    return drawn.reset_index(drop=True)
+
+
+def contribution_versions(ds: Dataset, lang: str) -> pd.DataFrame:
+    """04: each version of what Musk gave, largest first; labelled with who says it, where."""
+    v = versions(ds, "musk_contribution")
+    v = v.assign(_v=-v["value"]).sort_values(["_v", "id"]).drop(columns="_v")
+    drawn = v[["id", "value", "unit", "bound", "asserted_by", "source_id", "excerpt"]].copy()
+    drawn["label"] = [
+        i18n.t("chart.according", lang, who=i18n.assertor(str(r["asserted_by"]), lang))
+        + f"\n({r['source_id']}, {i18n.date(*publication(ds, r['source_id']), lang)})"
+        for _, r in v.iterrows()
+    ]
+    return drawn.reset_index(drop=True)
+
+
+def opposition_versions(ds: Dataset, lang: str) -> pd.DataFrame:
+    """04: the year each version gives for Musk's opposition to the for-profit turn (undated
+    versions last)."""
+    v = versions(ds, "musk_opposes_for_profit")
+    v = v.sort_values(["date_start", "id"], na_position="last")
+    cols = ["id", "date", "date_precision", "date_basis", "asserted_by", "source_id", "excerpt"]
+    drawn = v[cols].copy()
+    drawn["label"] = [i18n.label(r, lang) for _, r in v.iterrows()]
+    return drawn.reset_index(drop=True)
+
+
+def facts_cells(ds: Dataset, lang: str) -> pd.DataFrame:
+    """05: one row per cell of the heatmap (article x kind of fact, zeros included): kinds by
+    decreasing total, articles in id order, each article with its publication date."""
+    counts = facts_per_source(ds)
+    counts["kind"] = [
+        i18n.kind("rival_member" if k == "rival" and tb == "members" else k, lang)
+        for k, tb in zip(counts["kind"], counts["table"], strict=True)
+    ]
+    grid = counts.pivot_table(
+        index="source_id", columns="kind", values="rows", aggfunc="sum", fill_value=0
+    )
+    grid = grid[grid.sum().sort_values(ascending=False).index]
+    grid.index = [f"{sid} ({i18n.date(*publication(ds, sid), lang)})" for sid in grid.index]
+    cells = grid.reset_index(names="source").melt(
+        id_vars="source", var_name="kind", value_name="rows"
+    )
+    cells["source_id"] = cells["source"].str[:4]
+    return cells

@@ -1,0 +1,33 @@
+"""05-sources: how many rows of each kind each article supports (a seaborn heatmap)."""
+
+from __future__ import annotations
+
+from .. import i18n, queries
+from ..data import Dataset
+from ..export import Chart
+from . import _common
+
+
+@_common.in_house_style
+def facts_heatmap(ds: Dataset, lang: str) -> Chart:
+    """A seaborn heatmap: how many rows of each kind each article supports."""
+    import seaborn as sns  # only this chart needs it: the other kernels skip the import
+
+    cells = queries.facts_cells(ds, lang)
+    # The cells as a grid, in the order queries.facts_cells gives them.
+    grid = cells.pivot(index="source", columns="kind", values="rows")
+    grid = grid.reindex(index=cells["source"].unique(), columns=cells["kind"].unique())
+    fig, ax = _common.figure((10, 6.4))
+    fig.subplots_adjust(top=0.84, bottom=0.36, left=0.2, right=0.99)
+    sns.heatmap(grid, annot=True, fmt="d", cmap="Blues", cbar=False, linewidths=1,
+                linecolor="white", ax=ax, annot_kws={"fontsize": 11})  # fmt: skip
+    ax.set_xlabel(i18n.t("chart.sources.x", lang))
+    ax.set_ylabel(i18n.t("chart.sources.y", lang))
+    ax.tick_params(axis="x", rotation=45)
+    for lab in ax.get_xticklabels():
+        lab.set_horizontalalignment("right")
+        lab.set_rotation_mode("anchor")
+    ax.tick_params(axis="y", rotation=0)
+    ax.grid(False)
+    _common.titles(fig, "sources", lang)
+    return _common.finish("05-sources", fig, cells, ds, lang)

@@ -1,0 +1,227 @@
+"""musk_openai.i18n and texts.toml: words, money, numbers and dates in both languages; and no
+language test or reader-facing phrase anywhere else in the code (a lint on the source files)."""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+import pytest
+from babel.dates import get_month_names
+
+from musk_openai import i18n, params
+from musk_openai.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+
+SRC = PROJECT_ROOT / "src" / "musk_openai"
+
+
+@pytest.mark.parametrize(
+    ("usd", "fr", "en"),
+    [
+        (157e9, "157 Md$", "$157B"),
+        (6.6e9, "6,6 Md$", "$6.6B"),
+        (86e9, "86 Md$", "$86B"),
+        (44e6, "44 M$", "$44M"),
+        (1e9, "1 Md$", "$1B"),
+    ],
+)
+def test_money_formats(usd: float, fr: str, en: str) -> None:
+    assert i18n.money(usd, "fr") == fr
+    assert i18n.money(usd, "en") == en
+
+
+def test_bounds_and_dates_in_both_languages() -> None:
+    assert i18n.money_bound(45e6, "upper_bound", "fr") == "moins de 45 M$"
+    assert i18n.money_bound(90e6, "lower_bound", "en") == "more than $90M"
+    assert i18n.money_bound(100e6, "approximate", "fr") == "environ 100 M$"
+    assert i18n.date("2024-10", "month", "fr") == "octobre 2024"
+    assert i18n.date("2024-10-02", "day", "en") == "October 2, 2024"
+    assert i18n.date("2015", "year", "en") == "2015"
+    assert i18n.date("", "none", "fr") == "date non précisée"
+
+
+def test_numbers_and_dates_follow_each_locale() -> None:
+    """Babel's (CLDR) decimal comma, grouping and month names; the house's French '1er'."""
+    assert i18n.number(1.8255, "fr", 2) == "1,83" and i18n.number(1.8255, "en", 2) == "1.83"
+    assert i18n.number(6.0, "fr") == "6" and i18n.number(2.5, "en", 0) == "2"
+    assert i18n.number(1234.5, "en") == "1,234.5"
+    assert i18n.number(1234.5, "fr") == "1\u202f234,5"  # CLDR: a narrow no-break space
+    assert i18n.date("2024-10-01", "day", "fr") == "1er octobre 2024"
+    assert i18n.date("2024-10-01", "day", "en") == "October 1, 2024"
+    assert i18n.date("2024-08-15", "day", "fr") == "15 août 2024"
+    for month in range(1, 13):
+        for lang in params.LANGS:
+            name = str(get_month_names("wide", locale=lang)[month])
+            assert i18n.date(f"2024-{month:02d}", "month", lang) == f"{name} 2024"
+
+
+def test_words_by_key() -> None:
+    assert i18n.t("chart.according", "en", who="OpenAI") == "according to OpenAI"
+    assert i18n.kind("donation", "fr") == "Don"
+    assert i18n.assertor("OpenAI employee", "en") == "an OpenAI employee"
+    with pytest.raises(KeyError, match="texts.toml has no 'chart.nothing'"):
+        i18n.t("chart.nothing.title", "fr")
+    with pytest.raises(KeyError, match="has no text for language 'de'"):
+        i18n.t("chart.valuation.title", "de")
+
+
+def _entries(node: object, path: tuple[str, ...] = ()) -> Iterator[tuple[str, dict[str, str]]]:
+    """Every phrase of texts.toml: its dotted key and its text by language."""
+    assert isinstance(node, dict)
+    if any(isinstance(v, str) for v in node.values()):
+        assert all(isinstance(v, str) for v in node.values()), ".".join(path)
+        yield ".".join(path), node
+        return
+    for key, child in node.items():
+        yield from _entries(child, (*path, key))
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_phrase_has_every_language_and_the_same_fields() -> None:
+    entries = dict(_entries(i18n.texts()))
+    assert len(entries) > 60
+    for key, by_lang in entries.items():
+        assert set(by_lang) == set(params.LANGS), key
+        fields = {lang: _fields(text) for lang, text in by_lang.items()}
+        assert len({frozenset(f) for f in fields.values()}) == 1, (key, fields)
+
+
+# --- the lint: words live in texts.toml, and no code tests the language ------------------------
+
+#: The code that makes what readers of the charts and notebooks see: its words come from texts.toml.
+#: (Elsewhere, French is the sources' language, checked by data.py and schema.py, and English that
+#: of developers' messages and of the report runner's own page.)
+PRESENTATION = ["charts", "i18n.py", "style.py", "notebook.py", "queries.py", "export.py"]
+#: The report runner's modules (another part of the project) name languages as output folders and
+#: as the HTML page's own language; params.py and schema.py define the list of languages.
+RUNNER = {"report.py", "cli.py", "outputs.py"}
+LANGUAGE_LISTS = {"params.py", "schema.py"}
+LANG_TEST = re.compile(
+    r"""\blang\w*\s*(==|!=)|(==|!=)\s*["'](fr|en)["']|["'](fr|en)["']\s*(==|!=)"""
+    r"""|\bin\s*\(\s*["'](fr|en)["']"""
+)
+
+
+def _python_files(*names: str) -> list[Path]:
+    """The package's modules (those under ``names`` only, if given)."""
+    roots = [SRC / n for n in names] or [SRC]
+    found = {p for r in roots for p in ([r] if r.is_file() else r.rglob("*.py"))}
+    return sorted(p for p in found if "__pycache__" not in p.parts)
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    """ids of the docstring nodes of a module, its classes and functions."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                found.add(id(body[0].value))
+    return found
+
+
+def _strings(code: str) -> list[tuple[int, str]]:
+    """Every string constant of the code but docstrings (f-strings' literal parts included)."""
+    tree = ast.parse(code)
+    skip = _docstrings(tree)
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip
+    ]
+
+
+def _phrases() -> list[str]:
+    """The words of texts.toml that translate (the same in both languages: names, not phrases),
+    cut at their {fields} and line breaks: the pieces with at least three letters, but a single
+    lower-case English word (``day``, ``valuation``: a value in the data and the code as well)."""
+    pieces: set[str] = set()
+    for key, by_lang in _entries(i18n.texts()):
+        if key.startswith("date.") or len(set(by_lang.values())) == 1:
+            continue  # Babel date patterns; names such as "OpenAI"
+        for lang, text in by_lang.items():
+            for piece in re.split(r"\{[^}]*\}|\n", text):
+                piece = piece.strip()
+                if lang == "en" and re.fullmatch(r"[a-z]+", piece):
+                    continue
+                if sum(c.isalpha() for c in piece) >= 3:
+                    pieces.add(piece)
+    months = {
+        str(m) for lang in params.LANGS for m in get_month_names("wide", locale=lang).values()
+    }
+    return sorted(pieces | months | {"1er"})
+
+
+def _found(code: str, phrases: list[str]) -> list[str]:
+    bad = []
+    for line, text in _strings(code):
+        for phrase in phrases:
+            if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text):
+                bad.append(f"line {line}: {phrase!r} in {text!r}")
+    return bad
+
+
+def test_no_phrase_outside_texts_toml() -> None:
+    phrases = _phrases()
+    assert "moins de" in phrases and "according to" in phrases and "octobre" in phrases
+    bad = {
+        str(p.relative_to(SRC)): found
+        for p in _python_files(*PRESENTATION)
+        if (found := _found(p.read_text(encoding="utf-8"), phrases))
+    }
+    assert bad == {}, f"reader-facing words belong in texts.toml: {bad}"
+
+
+def test_no_language_test_in_the_code() -> None:
+    bad = []
+    for path in _python_files():
+        if path.name in RUNNER:
+            continue
+        code = path.read_text(encoding="utf-8")
+        for n, line in enumerate(code.splitlines(), 1):
+            if LANG_TEST.search(line.split("#")[0]):
+                bad.append(f"{path.relative_to(SRC)}:{n}: {line.strip()}")
+        if path.name not in LANGUAGE_LISTS:
+            bad += [
+                f"{path.relative_to(SRC)}:{n}: the language {s!r} named in the code"
+                for n, s in _strings(code)
+                if s in params.LANGS
+            ]
+    assert bad == [], "words and formats by language belong in texts.toml: " + "; ".join(bad)
+    assert not re.search(
+        r"""replace\(\s*["']\.["']\s*,\s*["'],["']""", (SRC / "i18n.py").read_text()
+    )
+
+
+def test_notebook_code_has_no_language_test_or_phrase() -> None:
+    phrases = _phrases()
+    bad = []
+    for path in sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
+                continue
+            if LANG_TEST.search(cell.source):
+                bad.append(f"{path.name} cell {cell.id}: a language test")
+            bad += [f"{path.name} cell {cell.id}: {x}" for x in _found(cell.source, phrases)]
+    assert bad == []
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'x = "Fonds levés" if lang == "fr" else "Money raised"',
+        'label = "selon " + who',
+        'MONTHS = ["janvier", "février"]',
+        'first = f"{day}er" if lang != "en" else str(day)',
+    ],
+)
+def test_the_lint_catches(code: str) -> None:
+    assert LANG_TEST.search(code) or _found(code, _phrases())
