@@ -16,8 +16,8 @@ import psutil
 import pytest
 from helpers import FIGURE, make_notebook, snapshot
 
-from musk_openai import build, cli, outputs, params
-from musk_openai.build import render
+from musk_openai import build, cli, params
+from musk_openai.build import outputs, render
 from musk_openai.paths import FIGURES_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, SCRATCH_FIGURES_DIR
 
 BIN = Path(sys.executable).parent

@@ -175,7 +175,8 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _run(plan: build.Plan) -> int:
-    from . import build, outputs
+    from . import build
+    from .build import outputs
 
     unchanged = f"the previous report in {plan.output} is unchanged"
     try:

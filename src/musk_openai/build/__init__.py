@@ -13,7 +13,7 @@ One module per job, in the order of a run:
   (``templates/``);
 * :mod:`.progress`: a tqdm bar on a terminal, plain lines in a log;
 * :mod:`.run`: the run (:func:`run_plan`, :func:`run_report`), built in ``<output>/.building``
-  and put in place whole (:mod:`musk_openai.outputs`), and its :func:`summary`.
+  and put in place whole (:mod:`musk_openai.build.outputs`), and its :func:`summary`.
 
 Layout of the output folder (default ``reports/``)::
 

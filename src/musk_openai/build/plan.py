@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Unpack
 
-from .. import outputs, paths
+from .. import paths
 from ..params import (
     DEFAULTS,
     LANGS,
@@ -27,6 +27,7 @@ from ..params import (
     check_notebook_parameters,
     is_canonical,
 )
+from . import outputs
 from .options import OptionError, Options, RawOptions, checked, read_params_file
 
 #: Parameters every notebook declares in its cell tagged ``parameters``.

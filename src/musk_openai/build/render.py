@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .. import outputs, paths
+from .. import paths
+from . import outputs
 from .execute import Failure, Result
 from .plan import Plan, read_notebook
 

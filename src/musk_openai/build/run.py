@@ -1,5 +1,5 @@
 """The run: a plan executed, its pages rendered as each notebook finishes, the index written,
-and the whole report put in place only when every notebook succeeded (:mod:`musk_openai.outputs`).
+and the whole report put in place only when every notebook succeeded (:mod:`.outputs`).
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Unpack
 
-from .. import outputs, paths
-from . import render
+from .. import paths
+from . import outputs, render
 from .execute import Pool, Result
 from .imports import preload
 from .options import RawOptions

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import paths
+from .. import paths
 
 LOCK = ".lock"
 BUILDING = ".building"
