@@ -46,11 +46,6 @@ class Dataset:
     texts: dict[str, str]
     folder: Path
 
-    def excerpt_of(self, table: str, row_id: str) -> str:
-        """The verbatim excerpt of one row of ``figures``, ``events`` or ``members``."""
-        df: pd.DataFrame = getattr(self, table)
-        return str(df.loc[df["id"] == row_id, "excerpt"].iloc[0])
-
 
 def _describe(table: Table, err: pa_errors.SchemaErrors) -> tuple[list[Problem], int]:
     """The first problems pandera found, in plain words, and how many there are in all."""
@@ -239,15 +234,3 @@ def _digest(files: Mapping[str, bytes]) -> str:
 def dataset_hash(folder: str | os.PathLike[str] | None = None) -> str:
     """A short SHA-256 of every file under the data folder: the dataset's version."""
     return _digest(_snapshot(data_dir(folder)))[:12]
-
-
-def load_sources(folder: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    return load(folder).sources
-
-
-def load_figures(folder: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    return load(folder).figures
-
-
-def load_events(folder: str | os.PathLike[str] | None = None) -> pd.DataFrame:
-    return load(folder).events

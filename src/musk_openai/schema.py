@@ -81,10 +81,6 @@ HINTS: dict[str, tuple[str, str]] = {
         "the excerpt is not a verbatim substring of the source text "
         "(mind ’ versus ' and stray spaces); copy it character for character",
     ),
-    "text_unchanged": (
-        "sha256",
-        "the source text's SHA-256 differs: the texts are immutable; restore the file from git",
-    ),
     "source_exists": ("source_id", "unknown source id: add it to sources.csv first"),
     "unique_id": ("id", "duplicate id: every row needs its own stable id"),
     "subject_exists": (
