@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from helpers import FIGURE, make_notebook, snapshot
 
-from musk_openai import build
+from musk_openai import build, i18n
 
 PLAIN = """\
 import os
@@ -80,31 +80,43 @@ def links(page: BeautifulSoup) -> list[str]:
     return [u for u in found if u]
 
 
-def test_index_lists_pages_figures_parameters(project: Path, first_run: build.Report) -> None:
+def test_index_offers_each_language(project: Path, first_run: build.Report) -> None:
     index = soup(project / "reports" / "index.html")
-    assert index.html is not None and index.html.get("lang") == "en"
-    hrefs = {str(a.get("href")) for a in index.find_all("a")}
-    images = {str(img.get("src")) for img in index.find_all("img")}
-    for lang in ("fr", "en"):
-        assert {f"{lang}/00-plain.html", f"{lang}/01-figure.html"} <= hrefs
-        assert {f"{lang}/00-plain.ipynb", f"figures/{lang}/01-bars.svg"} <= hrefs
-        assert f"figures/{lang}/01-bars.png" in images
-        pages = index.find("h2", id=lang)
-        assert pages is not None and pages.get_text() == f"Pages ({lang})"
-    titles = [a.get_text() for a in index.select("ol.pages a[href$='.html']")]
-    assert titles == ["Plain page", "A figure"] * 2
-    assert [h3.get_text() for h3 in index.find_all("h3")] == ["A figure"] * 2
+    assert index.html is not None and index.html.get("lang") == "fr"
+    hrefs = [str(a.get("href")) for a in index.select(".go a")]
+    assert hrefs == ["fr/index.html", "en/index.html"]
+    assert [s.get("lang") for s in index.find_all("section")] == ["fr", "en"]
+    assert not [u for u in links(index) if u.startswith(("http:", "https:", "//"))]
+
+
+def test_front_page_lists_pages_figures_parameters(project: Path, first_run: build.Report) -> None:
     from musk_openai.data import dataset_hash
 
-    rows = {
-        th.get_text(): td.get_text() for th, td in (tr.find_all(["th", "td"]) for tr in index("tr"))
-    }
-    assert rows["dataset version"] == dataset_hash()
-    assert rows["formats"] == "png,svg" and rows["dpi"] == "60"
-    assert rows["languages"] == "fr, en" and rows["notebooks"] == "00-plain, 01-figure"
-    assert rows["figures (en)"] == "figures/en/"
-    assert index.select_one("p.sub .ok") is not None  # "all succeeded"
-    assert not [u for u in links(index) if u.startswith(("http:", "https:", "//"))]
+    for lang in ("fr", "en"):
+        front = soup(project / "reports" / lang / "index.html")
+        assert front.html is not None and front.html.get("lang") == lang
+        hrefs = {str(a.get("href")) for a in front.find_all("a")}
+        images = {str(img.get("src")) for img in front.find_all("img")}
+        assert {"00-plain.html", "01-figure.html", "00-plain.ipynb", "facts.html"} <= hrefs
+        assert f"../figures/{lang}/01-bars.svg" in hrefs
+        assert images == {f"../figures/{lang}/01-bars.png"}
+        assert [h2.get_text() for h2 in front.select("section.question h2")] == [
+            "Plain page",
+            "A figure",
+        ]
+        about = front.find("section", id="about")
+        assert about is not None and about.find_previous("section", class_="question")
+        rows = {
+            th.get_text(): td.get_text()
+            for th, td in (tr.find_all(["th", "td"]) for tr in about("tr"))
+        }
+        word = i18n.t
+        assert rows[word("report.about.dataset_version", lang)] == dataset_hash()
+        assert rows[word("report.about.formats", lang)] == "png,svg"
+        assert rows[word("report.about.dpi", lang)] == "60"
+        assert rows[word("report.about.notebooks", lang)] == "00-plain, 01-figure"
+        assert front.select_one(".failures") is None
+        assert not [u for u in links(front) if u.startswith(("http:", "https:", "//"))]
 
 
 def test_index_escapes_what_it_shows(tmp_path: Path) -> None:
@@ -115,9 +127,9 @@ def test_index_escapes_what_it_shows(tmp_path: Path) -> None:
         notebooks_dir=nbs, output=tmp_path / "out", lang="en", stream=None, figures_root=tmp_path
     )
     assert result.exit_code == 1
-    index = soup(tmp_path / "out" / "failed-run" / "index.html")
+    index = soup(tmp_path / "out" / "failed-run" / "en" / "index.html")
     assert index.find("i") is None and index.find("b") is None
-    assert index.select_one("ol.pages a").get_text() == "<i>x</i> & y"  # type: ignore[union-attr]
+    assert index.select_one("section.question h2").get_text() == "<i>x</i> & y"  # type: ignore[union-attr]
     error = index.select_one("pre.error")
     assert error is not None and "ValueError: <b>bold</b> & co" in error.get_text()
 
@@ -144,9 +156,12 @@ def test_html_is_self_contained_and_hides_code(project: Path, first_run: build.R
         assert len(images) == 1 and images[0].startswith("data:image/png;base64,")
         assert "fig.savefig" not in page.get_text()  # code hidden by default
         assert page.find(id="cell-id=injected-parameters") is not None  # a stable id
-        back = page.select_one("nav.musk-report a")
-        assert back is not None and back.get("href") == "../index.html"
-        assert page.title is not None and page.title.get_text() == f"A figure ({lang})"
+        nav = [(a.get("href"), a.get("lang")) for a in page.select("nav.musk-report a")]
+        other = "en" if lang == "fr" else "fr"
+        assert nav == [("index.html", None), (f"../{other}/01-figure.html", other)]
+        assert page.title is not None and page.title.get_text() == "A figure"
+        assert page.html is not None and page.html.get("lang") == lang
+        assert all(len(str(img.get("alt", "")).split()) >= 4 for img in page.find_all("img"))
 
 
 def test_rerun_is_byte_identical(project: Path, first_run: build.Report) -> None:
@@ -222,9 +237,11 @@ def test_failing_notebook_others_finish(tmp_path: Path) -> None:
     page = out / "en" / "01-broken.html"
     assert "ratio = total / 0" in soup(page).get_text()  # --with-code shows the code
     assert_self_contained(page)
-    index = soup(out / "index.html")
-    assert index.select_one("p.sub .failed").get_text() == "1 failed"  # type: ignore[union-attr]
-    assert [s.get_text() for s in index.select("ol.pages .failed")] == ["failed"]
+    index = soup(out / "en" / "index.html")
+    assert index.select_one(".failures") is not None
+    assert [s.get_text() for s in index.select("section.question .failed")] == [
+        i18n.t("report.failed", "en")
+    ]
     error = index.select_one("pre.error")
     assert error is not None and "ZeroDivisionError" in error.get_text()
 

@@ -1,35 +1,32 @@
-"""Rendering: one self-contained HTML page per executed notebook, and the report's index.
+"""Rendering: one self-contained HTML page per executed notebook and language, and the report's
+own pages (:mod:`.site`).
 
 Pages are nbconvert's: one :class:`HTMLExporter` (JupyterLab's template, extended by
 ``templates/page.html.j2``) built once and reused for every page, images embedded, nothing
-fetched from the network. The index is ``templates/index.html.j2`` (its style sheet
-``templates/report.css``), rendered by Jinja2 with autoescaping. The templates are package data:
-they are read from the installed package, wherever it is.
+fetched from the network; a page shows the cells of its language only (:mod:`.cells`). The
+report's own pages are Jinja2 templates (``templates/*.html.j2``, style sheet
+``templates/report.css``) rendered with autoescaping. The templates are package data: they are
+read from the installed package, wherever it is.
 """
 
 from __future__ import annotations
 
 import functools
-import os
-import re
 import threading
-import urllib.parse
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import paths
-from . import outputs
+from .. import i18n
+from . import cells
 from .execute import Failure, Result
-from .plan import Plan, read_notebook
+from .plan import Job, Notebook, Plan, read_notebook
 
 #: The package and folder of the templates (package data).
 TEMPLATES = ("musk_openai.build", "templates")
 PAGE_TEMPLATE = "page.html.j2"
-INDEX_TEMPLATE = "index.html.j2"
-#: Files of a figures folder that the index shows or links, by suffix.
-IMAGE_SUFFIXES = (".png", ".svg", ".pdf")
-LINKED_SUFFIXES = (".png", ".svg", ".pdf", ".csv")
+INDEX_TEMPLATE = "front.html.j2"
 
 
 @functools.cache
@@ -68,16 +65,60 @@ class PageRenderer:
         )
         self._lock = threading.Lock()
 
-    def render(self, executed: Path, page: Path, notebooks_dir: Path, title: str) -> None:
-        nb = read_notebook(executed)
-        nb.metadata["title"] = title
+    def render(self, executed: Path, page: Path, notebooks_dir: Path, nav: Nav) -> None:
+        """The page of ``nav.lang``: the cells kept for it (:mod:`.cells`), titled by its
+        heading, with links to the report's home and to the page in the other languages."""
+        nb = cells.for_language(read_notebook(executed), nav.lang, nav.title)
+        nb.metadata["title"] = nav.title
         for cell in nb.cells:  # papermill gives its cell a random id: keep the page reproducible
             if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
                 cell["id"] = "injected-parameters"
-        resources = {"metadata": {"name": title, "path": str(notebooks_dir)}}
+        resources = {
+            "metadata": {"name": nav.title, "path": str(notebooks_dir)},
+            "musk": nav.resources(),
+        }
         with self._lock:
+            self.exporter.language_code = nav.lang  # <html lang>
             body, _ = self.exporter.from_notebook_node(nb, resources=resources)
         page.write_text(body, encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Nav:
+    """A page's language, title and links (relative to its language folder)."""
+
+    lang: str
+    title: str
+    home: str
+    home_label: str
+    others: tuple[tuple[str, str, str], ...]  # (lang, href, label)
+
+    def resources(self) -> dict[str, Any]:
+        return {
+            "home": self.home,
+            "home_label": self.home_label,
+            "others": [{"lang": lg, "href": h, "label": label} for lg, h, label in self.others],
+        }
+
+
+def page_title(nb: Notebook, lang: str) -> str:
+    """A notebook's title in ``lang``: its first heading kept for that language."""
+    try:
+        found = cells.title(read_notebook(nb.path), lang)
+    except Exception:  # noqa: BLE001 - the title is cosmetic
+        found = None
+    return found or nb.title or nb.name
+
+
+def nav_of(job: Job, plan: Plan) -> Nav:
+    lang = job.lang
+    others = tuple(
+        (lg, f"../{lg}/{job.page.name}", i18n.t("report.switch", lg))
+        for lg in plan.langs
+        if lg != lang
+    )
+    title = page_title(job.notebook, lang)
+    return Nav(lang, title, "index.html", i18n.t("report.home", lang), others)
 
 
 def render_page(result: Result, plan: Plan, renderer: PageRenderer) -> Result:
@@ -87,8 +128,7 @@ def render_page(result: Result, plan: Plan, renderer: PageRenderer) -> Result:
     if not job.executed.is_file():
         return result
     try:
-        title = f"{job.notebook.title} ({job.lang})"
-        renderer.render(job.executed, job.page, plan.notebooks_dir, title)
+        renderer.render(job.executed, job.page, plan.notebooks_dir, nav_of(job, plan))
     except Exception as exc:  # noqa: BLE001 - reported like a failed cell
         if result.ok:
             failure = Failure(None, None, "", type(exc).__name__, str(exc))
@@ -97,132 +137,13 @@ def render_page(result: Result, plan: Plan, renderer: PageRenderer) -> Result:
     return Result(job, result.seconds, result.failure, page_written=True)
 
 
-# -- the index ----------------------------------------------------------------------------------
+# -- the report's own pages ---------------------------------------------------------------------
 
 
 def write_index(plan: Plan, results: Sequence[Result], dataset_version: str) -> Path:
-    """``<output>/.building/index.html``: the pages, the figures, the parameters.
+    """Every page of the report but the notebooks' (:mod:`.site`): the front page of each
+    language, the source pages, the fact explorer, and ``<output>/.building/index.html``, which
+    offers the languages (returned). Links are relative to the report folder. Deterministic."""
+    from .site import write_site
 
-    Links are relative to the report folder, so they hold once the run is put in place.
-    Deterministic.
-    """
-    out = plan.output / outputs.BUILDING
-    n_failed = sum(1 for r in results if not r.ok)
-    html = (
-        templates()
-        .get_template(INDEX_TEMPLATE)
-        .render(
-            executed=f"{len(results)} notebook{'' if len(results) == 1 else 's'}",
-            failed=n_failed,
-            dataset_version=dataset_version,
-            parameters=_parameters(plan, dataset_version, out),
-            languages=[
-                {
-                    "lang": lg,
-                    "pages": _pages(plan, results, lg, out),
-                    "galleries": _galleries(plan, lg, out),
-                }
-                for lg in plan.langs
-            ],
-        )
-    )
-    index = out / "index.html"
-    index.write_text(html, encoding="utf-8")
-    return index
-
-
-def _parameters(plan: Plan, dataset_version: str, out: Path) -> list[tuple[str, str]]:
-    from .execute import KERNEL_NAME
-
-    rows = [
-        ("languages", ", ".join(plan.langs)),
-        ("formats", ",".join(plan.formats)),
-        ("dpi", str(plan.dpi)),
-        ("notebooks", ", ".join(nb.name for nb in plan.notebooks)),
-        ("dataset version", dataset_version),
-        ("timeout per cell", f"{plan.timeout} s"),
-        ("code shown", "yes" if plan.with_code else "no"),
-        ("kernel", KERNEL_NAME),
-    ]
-    if plan.params_file is not None:
-        rows.append(("params file", plan.params_file.name))
-    rows += [(f"parameter {key}", repr(plan.extra[key])) for key in sorted(plan.extra)]
-    rows += [(f"figures ({lg})", _href(plan.figures_dirs[lg], out) + "/") for lg in plan.langs]
-    return rows
-
-
-def _pages(plan: Plan, results: Sequence[Result], lang: str, out: Path) -> list[dict[str, Any]]:
-    by_name = {r.job.notebook.name: r for r in results if r.job.lang == lang}
-    pages = []
-    for nb in plan.notebooks:
-        r = by_name.get(nb.name)
-        if r is None:
-            continue
-        pages.append(
-            {
-                "title": nb.title,
-                "name": nb.name,
-                "ok": r.ok,
-                "href": _href(r.job.page, out) if r.page_written else None,
-                "executed_href": _href(r.job.executed, out),
-                "failure": r.failure.describe() if r.failure is not None else None,
-            }
-        )
-    return pages
-
-
-def _galleries(plan: Plan, lang: str, out: Path) -> list[dict[str, Any]]:
-    """The figures of one language, a gallery per notebook (then the others), each figure
-    shown by its PNG (else its SVG) and linked in every format."""
-    numbers = [nb.number for nb in plan.notebooks]
-    titles = {nb.number: nb.title for nb in plan.notebooks}
-    galleries = []
-    for number, files in _figure_groups(plan.figures_dirs[lang], numbers):
-        by_stem: dict[str, list[Path]] = {}
-        for f in files:
-            by_stem.setdefault(f.stem, []).append(f)
-        figures = []
-        for stem, fs in by_stem.items():
-            shown = next((f for f in fs if f.suffix == ".png"), None) or next(
-                (f for f in fs if f.suffix == ".svg"), None
-            )
-            ordered = sorted(fs, key=lambda p: LINKED_SUFFIXES.index(p.suffix.lower()))
-            figures.append(
-                {
-                    "stem": stem,
-                    "shown": _href(shown, out) if shown is not None else None,
-                    "links": [(f.suffix[1:], _href(f, out)) for f in ordered],
-                }
-            )
-        galleries.append({"title": titles.get(number, "Other figures"), "figures": figures})
-    return galleries
-
-
-def _figure_groups(folder: Path, numbers: Sequence[str]) -> list[tuple[str, list[Path]]]:
-    """Figure stems of a folder, grouped by the notebook number that prefixes their name."""
-    if not folder.is_dir():
-        return []
-    stems: dict[str, list[Path]] = {}
-    for f in sorted(folder.iterdir()):
-        if f.is_file() and f.suffix.lower() in LINKED_SUFFIXES:
-            stems.setdefault(f.stem, []).append(f)
-    images = {
-        s: fs for s, fs in stems.items() if any(f.suffix.lower() in IMAGE_SUFFIXES for f in fs)
-    }
-    groups: dict[str, list[Path]] = {}
-    for stem, files in sorted(images.items()):
-        m = re.match(r"^(\d{2})[-_]", stem)
-        key = m.group(1) if m and m.group(1) in numbers else ("" if not m else None)
-        if key is None:  # a figure of a notebook this run did not execute
-            continue
-        groups.setdefault(key, []).extend(files)
-    order = [n for n in numbers if n in groups] + ([""] if "" in groups else [])
-    return [(k, groups[k]) for k in order]
-
-
-def _href(target: Path, base: Path) -> str:
-    """A link from the report folder ``base`` (its .building copy while it is built)."""
-    if base.name == outputs.BUILDING and not paths.inside(target, base):
-        base = base.parent  # outside the report: relative to where the report is put
-    rel = os.path.relpath(target, base)
-    return urllib.parse.quote(Path(rel).as_posix())
+    return write_site(plan, results, dataset_version)
