@@ -53,3 +53,22 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
     }
+
+
+def make_tagged_notebook(folder: Path, name: str, *cells: tuple[str, str, list[str]]) -> Path:
+    """``folder/name.ipynb``: the parameters cell, then ``(kind, source, tags)`` cells, kind
+    ``"md"`` (Markdown) or ``"code"``."""
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]})]
+    for kind, source, tags in cells:
+        make = new_markdown_cell if kind == "md" else new_code_cell
+        nb.cells.append(make(source, metadata={"tags": tags} if tags else {}))
+    path = folder / f"{name}.ipynb"
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
