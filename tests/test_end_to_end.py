@@ -37,7 +37,9 @@ def test_full_report_leaves_data_unchanged(
     assert result.exit_code == 0
     assert before == after
     assert (tmp / "reports" / "index.html").is_file()
-    assert len(list((tmp / "reports").glob("*/*.html"))) == 12
+    for lang in ("fr", "en"):  # 6 notebooks, the front page, the fact explorer; 5 sources
+        assert len(list((tmp / "reports" / lang).glob("*.html"))) == 6 + 2
+        assert len(list((tmp / "reports" / lang / "sources").glob("S*.html"))) == 5
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -71,38 +73,96 @@ def _launch_chromium():  # type: ignore[no-untyped-def]
     return pw, browser
 
 
-@pytest.mark.skipif(
+NEEDS_CHROMIUM = pytest.mark.skipif(
     CHROMIUM is None and not os.environ.get("CI"),
     reason="Debian's chromium is not installed here (.ci/run installs it, so CI runs this test)",
 )
-@pytest.mark.parametrize("page_name", ["index.html", "fr/02-funding-sources.html"])
-def test_report_in_a_real_browser(
-    full_report: tuple[build.Report, Path, str, str], page_name: str
-) -> None:
-    assert CHROMIUM, "chromium is missing in CI: .ci/run should have installed it"
+
+
+@pytest.fixture(scope="module")
+def moved_report(full_report: tuple[build.Report, Path, str, str]) -> Path:
+    """The report folder copied to another place, the original removed: it must still work."""
     _, tmp, _, _ = full_report
-    target = tmp / "reports" / page_name
+    moved = tmp / "copied" / "report"
+    if not moved.exists():
+        shutil.copytree(tmp / "reports", moved, ignore=shutil.ignore_patterns(".lock"))
+    return moved
+
+
+def _open(browser, target: Path):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(target.as_uri(), wait_until="load")
+    page.wait_for_load_state("networkidle")
+    return page, requested
+
+
+PAGES = [
+    "index.html",
+    "fr/index.html",
+    "en/index.html",
+    "fr/02-funding-sources.html",
+    "en/01-valuation-growth.html",
+    "fr/sources/S001.html",
+]
+
+
+@NEEDS_CHROMIUM
+@pytest.mark.parametrize("page_name", PAGES)
+def test_report_in_a_real_browser(moved_report: Path, page_name: str) -> None:
+    """Every image loads (from the copied folder), nothing is requested outside file://."""
+    assert CHROMIUM, "chromium is missing in CI: .ci/run should have installed it"
     pw, browser = _launch_chromium()
     try:
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        requested: list[str] = []
-        page.on("request", lambda r: requested.append(r.url))
-        page.goto(target.as_uri(), wait_until="load")
-        page.wait_for_load_state("networkidle")
+        page, requested = _open(browser, moved_report / page_name)
         images = page.evaluate(
-            "Array.from(document.images).map(i => [i.src.slice(0, 80), i.complete, i.naturalWidth])"
+            "Array.from(document.images).map(i => [i.src.slice(0, 80), i.complete, "
+            "i.naturalWidth, i.alt])"
         )
-        page.screenshot(path=str(tmp / f"{page_name.replace('/', '-')}.png"), full_page=True)
+        lang = page.evaluate("document.documentElement.lang")
+        page.screenshot(path=str(moved_report.parent / f"{page_name.replace('/', '-')}.png"))
     finally:
         browser.close()
         pw.stop()
-    assert images, "the page shows no image"
-    broken = [src for src, complete, width in images if not complete or width == 0]
+    broken = [src for src, complete, width, _ in images if not complete or width == 0]
     assert not broken, f"images that did not load: {broken}"
-    outside = [u for u in requested if not u.startswith(("file://", "data:"))]
+    assert all(len(alt.split()) >= 4 for *_, alt in images), images
+    outside = [u for u in requested if not u.startswith(("file://", "data:", "blob:"))]
     assert not outside, f"the page requested something outside file://: {outside}"
-    if page_name == "index.html":
-        assert len(images) == 2 * 6, "every figure of both languages is shown"
+    assert lang == (page_name.split("/")[0] if "/" in page_name else "fr")
+    if page_name.endswith("/index.html"):
+        assert len(images) == 6, "every chart of the language is shown"
+    elif page_name != "index.html" and "sources" not in page_name:
+        assert images, "the page shows its chart"
+
+
+@NEEDS_CHROMIUM
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_fact_explorer_is_interactive_offline(moved_report: Path, lang: str) -> None:
+    from musk_openai import i18n
+
+    pw, browser = _launch_chromium()
+    try:
+        page, requested = _open(browser, moved_report / lang / "facts.html")
+        page.wait_for_selector("div.dt-container", timeout=15000)
+        page.wait_for_selector("div.dtsp-panesContainer", timeout=15000)
+        count = "document.querySelectorAll('table#facts tbody tr').length"
+        total = page.evaluate(count)
+        page.fill("div.dt-search input", "Microsoft")
+        page.wait_for_timeout(500)
+        filtered = page.evaluate(count)
+        headers = page.eval_on_selector_all(
+            "table#facts thead th", "ths => ths.map(t => t.textContent.trim())"
+        )
+        page.screenshot(path=str(moved_report.parent / f"facts-{lang}.png"), full_page=True)
+    finally:
+        browser.close()
+        pw.stop()
+    assert total == 25 and 0 < filtered < total  # a page of 25 rows, then the matches
+    assert headers[:3] == [i18n.t(f"report.columns.{c}", lang) for c in ("id", "kind", "label")]
+    outside = [u for u in requested if not u.startswith(("file://", "data:", "blob:"))]
+    assert not outside, f"the page requested something outside file://: {outside}"
 
 
 def _copy_data(tmp_path: Path) -> Path:
