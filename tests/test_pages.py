@@ -158,6 +158,10 @@ def test_readable_tables_keeps_a_real_index() -> None:
     out = BeautifulSoup(cells.readable_tables(html, "fr"), "html.parser")
     assert [th.get_text() for th in out("th")] == ["", "x", "F01"]
     assert out.td is not None and out.td.get_text() == "—"
+    several = "<table><tbody><tr><td>E01</td><td>S000, S002</td></tr></tbody></table>"
+    out = BeautifulSoup(cells.readable_tables(several, "en"), "html.parser")
+    assert [a.get("href") for a in out("a")] == ["sources/S000.html", "sources/S002.html"]
+    assert out("td")[1].get_text() == "S000, S002"
 
 
 def test_every_image_has_alt_text(report: Path) -> None:

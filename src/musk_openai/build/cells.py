@@ -22,7 +22,7 @@ from ..params import LANGS
 #: Cells never shown on a page.
 HIDDEN_TAGS = frozenset({"findings", "remove-cell"})
 HEADING_RE = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
-SOURCE_RE = re.compile(r"^S\d{3}$")
+SOURCES_RE = re.compile(r"^S\d{3}(\s*,\s*S\d{3})*$")
 ROW_RE = re.compile(r"^[FEM]\d{2,}$")
 MISSING = frozenset({"NaN", "NaT", "<NA>", "None", "nan"})
 #: A table cell this short never wraps (a date, an amount, an id).
@@ -100,11 +100,16 @@ def _readable_cell(soup: Any, cell: Any, row_id: str | None, lang: str) -> None:
         text = cell.string
     if len(text) <= SHORT:
         cell["class"] = [*cell.get("class", []), "nowrap"]
-    if SOURCE_RE.match(text) and cell.find("a") is None:
-        link = soup.new_tag("a", href=f"sources/{text}.html" + (f"#{row_id}" if row_id else ""))
-        link.string = text
+    if SOURCES_RE.match(text) and cell.find("a") is None:
+        ids = [x.strip() for x in text.split(",")]
         cell.clear()
-        cell.append(link)
+        for i, source_id in enumerate(ids):
+            anchor = f"#{row_id}" if row_id and len(ids) == 1 else ""
+            link = soup.new_tag("a", href=f"sources/{source_id}.html{anchor}")
+            link.string = source_id
+            if i:
+                cell.append(", ")
+            cell.append(link)
 
 
 def _drop_row_numbers(table: Any) -> None:
