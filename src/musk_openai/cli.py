@@ -31,12 +31,15 @@ in its cell tagged 'parameters'. Quote dates ('2024-03-01'). Options given on th
 line win over the file.
 
 outputs:
-  <output>/index.html            every page and figure, the run's parameters, the dataset version
-  <output>/<lang>/NN-name.ipynb  the executed notebook (kept up to the failing cell on failure)
-  <output>/<lang>/NN-name.html   a self-contained page (open it with file://)
-  <output>/figures/<lang>/       the figures (PNG, SVG, PDF on request, CSV of the data drawn)
-  figures/<lang>/                also updated by the canonical build (every parameter at its
-                                 default); any other run leaves the committed figures alone
+  <output>/index.html                 the languages of the report
+  <output>/<lang>/index.html          the front page: questions, charts, sources, parameters
+  <output>/<lang>/NN-name.html        a notebook's page in that language (open it with file://)
+  <output>/<lang>/NN-name.ipynb       the executed notebook (kept up to the failing cell)
+  <output>/<lang>/sources/SNNN.html   a source's full text, every excerpt highlighted
+  <output>/<lang>/facts.html          every figure and event, searchable offline
+  <output>/figures/<lang>/            the figures (PNG, SVG, PDF on request, CSV of the data)
+  figures/<lang>/                     also updated by the canonical build (every parameter at
+                                      its default); any other run leaves the committed ones alone
 
 The report is built in <output>/.building and put in place only when every notebook succeeded:
 a failing notebook leaves the previous report as it was and puts this run in

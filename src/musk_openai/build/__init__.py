@@ -9,18 +9,25 @@ One module per job, in the order of a run:
 * :mod:`.imports`: what a run imports, in the main thread, before any worker (:func:`preload`);
 * :mod:`.execute`: papermill, one fresh kernel per notebook, on a pool of threads; failures
   described by cell; Ctrl-C kills the kernels;
-* :mod:`.render`: nbconvert's HTMLExporter for the pages, a Jinja2 template for the index
-  (``templates/``);
+* :mod:`.render`: nbconvert's HTMLExporter for the pages, one language each (:mod:`.cells`:
+  the cells kept, the outputs for readers); :mod:`.site` for the report's own pages (the front
+  page, :mod:`.figures`; the source pages, :mod:`.sources`; the fact explorer, :mod:`.facts`;
+  their rows, :mod:`.rows`), Jinja2 templates in ``templates/``;
 * :mod:`.progress`: a tqdm bar on a terminal, plain lines in a log;
 * :mod:`.run`: the run (:func:`run_plan`, :func:`run_report`), built in ``<output>/.building``
   and put in place whole (:mod:`musk_openai.build.outputs`), and its :func:`summary`.
 
-Layout of the output folder (default ``reports/``)::
+Layout of the output folder (default ``reports/``), self-contained (relative links only)::
 
-    index.html              every page, every figure, the run's parameters, the dataset version
-    <lang>/NN-name.ipynb    the executed notebook (kept up to the failing cell on failure)
-    <lang>/NN-name.html     a self-contained page: images embedded, no external script/style/font
-    figures/<lang>/         the figures (unless the params file names another figures_dir)
+    index.html                  the languages of the report
+    <lang>/index.html           the front page: every question and its charts, the sources,
+                                the fact explorer, the run's parameters (at the end)
+    <lang>/NN-name.html         a notebook's page in that language: images embedded
+    <lang>/NN-name.ipynb        the executed notebook (kept up to the failing cell on failure)
+    <lang>/sources/SNNN.html    a source's full text, every excerpt highlighted (``#F01``)
+    <lang>/facts.html           every figure and event, searchable and filterable offline
+    figures/<lang>/             the figures (copied in if the params file names another
+                                figures_dir)
 """
 
 from __future__ import annotations
