@@ -185,6 +185,9 @@ def test_console_script_runs_a_report(nbs: Path, tmp_path: Path) -> None:
     assert sorted(p.name for p in (out / "en").iterdir()) == [
         "02-funding-sources.html",
         "02-funding-sources.ipynb",
+        "facts.html",
+        "index.html",
+        "sources",
     ]
     executed = nbformat.read(out / "en" / "02-funding-sources.ipynb", as_version=4)
     assert any("2024-03" in o.get("text", "") for c in executed.cells for o in c.get("outputs", []))

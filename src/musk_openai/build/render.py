@@ -101,6 +101,11 @@ class Nav:
         }
 
 
+def of_language(results: Sequence[Result], lang: str) -> list[Result]:
+    """The results of the jobs in ``lang``."""
+    return [r for r in results if r.job.lang == lang]
+
+
 def page_title(nb: Notebook, lang: str) -> str:
     """A notebook's title in ``lang``: its first heading kept for that language."""
     try:

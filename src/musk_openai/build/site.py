@@ -83,10 +83,10 @@ def _write_front(
     figures_folder: Path,
     dataset_version: str,
 ) -> Path:
-    from .render import page_title, templates
+    from .render import of_language, page_title, templates
 
     out = plan.output / outputs.BUILDING / lang
-    by_name = {r.job.notebook.name: r for r in results if r.job.lang == lang}
+    by_name = {r.job.notebook.name: r for r in of_language(results, lang)}
     titles = {nb.number: page_title(nb, lang) for nb in plan.notebooks if nb.name in by_name}
     charts = figures.by_notebook(figures_folder, titles, lang, out)
     questions = [
@@ -150,6 +150,7 @@ def _about(
 ) -> dict[str, Any]:
     """The run's parameters and the dataset's version, named in ``lang``."""
     from .execute import KERNEL_NAME
+    from .render import of_language
 
     def word(key: str, **fmt: object) -> str:
         return i18n.t(f"report.about.{key}", lang, **fmt)
@@ -167,7 +168,7 @@ def _about(
     if plan.params_file is not None:
         rows.append((word("params_file"), plan.params_file.name))
     rows += [(word("parameter", name=key), repr(plan.extra[key])) for key in sorted(plan.extra)]
-    executed = [(r.job.executed.name, r.job.executed.name) for r in results if r.job.lang == lang]
+    executed = [(r.job.executed.name, r.job.executed.name) for r in of_language(results, lang)]
     return {
         "heading": word("heading"),
         "intro": word("intro"),
