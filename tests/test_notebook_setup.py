@@ -65,7 +65,10 @@ def test_publish_saves_shows_and_keeps_each_chart(tmp_path: Path, ds: data.Datas
         "notebook.valuation.summary", before="$8B", after="$9B", multiple="2", raised="C"
     )
     # "$" as an entity: JupyterLab typesets "$...$", even "\$...\$", as LaTeX.
-    assert said.data == "**&#36;8B → &#36;9B**: ×2; money raised: C"  # type: ignore[attr-defined]
+    assert said.data == (  # type: ignore[attr-defined]
+        '<span class="mathjax_ignore tex2jax_ignore">'
+        "**&#36;8B → &#36;9B**: ×2; money raised: C</span>"
+    )
 
 
 def test_tables_for_readers(tmp_path: Path, ds: data.Dataset) -> None:
@@ -77,13 +80,14 @@ def test_tables_for_readers(tmp_path: Path, ds: data.Dataset) -> None:
     columns = ["id", "label", "amount", "date", "asserted_by", "source_id", "excerpt"]
     html = story.table(queries.valuations(ds), columns)._repr_html_()
     assert "mathjax_ignore" in html and "$" not in html and "157\u00a0Md&#36;" in html
-    assert "<th>Montant</th>" in html and "<th>Selon</th>" in html and "source_id" not in html
-    assert "<td>octobre 2024</td>" in html and "<td>—</td>" in html  # F02 has no date
+    assert ">Montant</th>" in html and ">Selon</th>" in html and "source_id" not in html
+    assert ">octobre 2024</td>" in html and ">—</td>" in html  # F02 has no date
+    assert '<td style="text-align: right">157' in html  # numbers right, words left
     assert '<a href="sources/S001.html#F01">S001</a>' in html
     assert "Valorisation après la levée d’octobre 2024" in html and "<th></th>" not in html
     en = notebook.Story(params.validate("en", "png", 60, str(tmp_path)), ds, "2015", "2024")
     html = en.table(queries.timeline(ds), ["label", "date", "source_ids"])._repr_html_()
-    assert "<td>October 2, 2024</td>" in html and "label_en" not in html
+    assert ">October 2, 2024</td>" in html and "label_en" not in html
     assert '<a href="sources/S000.html#E01">S000</a>, <a href="sources/S001.html#E02">' in html
     with pytest.raises(KeyError, match="no column"):
         en.table(queries.valuations(ds), ["nothing"])

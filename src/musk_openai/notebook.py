@@ -41,11 +41,19 @@ def pandas_display() -> None:
     pd.set_option("display.html.use_mathjax", False)
 
 
+def no_maths(markdown: str) -> str:
+    """One line of Markdown that JupyterLab shows as written: each ``$`` as the entity ``&#36;``
+    (JupyterLab takes ``$...$``, even ``\\$...\\$``, for a formula before rendering), and
+    the line in a span MathJax skips (it would pair the ``$`` signs of the rendered text)."""
+    text = markdown.replace("$", "&#36;")
+    return f'<span class="{tables.NO_MATHS}">{text}</span>'
+
+
 def language_style(lang: str) -> str:
     """CSS for JupyterLab: hide the markdown cells of the other languages, then the markers."""
     return (
         f'<style>.jp-Cell:has(.lang-marker:not([lang="{lang}"])) {{display: none}} '
-        ".lang-marker {display: none}</style>"
+        ".jp-Cell .lang-marker {display: none !important}</style>"
     )
 
 
@@ -85,11 +93,11 @@ class Story:
         return export.show(written, chart.alt)
 
     def say(self, key: str, **fmt: object) -> object:
-        """A sentence of ``texts.toml`` in the notebook's language, shown as Markdown; a ``$``
-        is the entity ``&#36;``: money, never a formula (JupyterLab typesets even ``\\$``)."""
+        """A sentence of ``texts.toml`` in the notebook's language, shown as Markdown: money,
+        never a formula (:func:`no_maths`)."""
         from IPython.display import Markdown
 
-        return Markdown(i18n.t(key, self.lang, **fmt).replace("$", "&#36;"))
+        return Markdown(no_maths(i18n.t(key, self.lang, **fmt)))
 
     def table(self, frame: pd.DataFrame, columns: list[str]) -> tables.Table:
         """``frame``'s ``columns`` for readers: headers in words, amounts and dates in the
@@ -111,8 +119,8 @@ class Story:
         amount = tables.cell(row, "amount", self.lang, info)
         link = tables.cell(row, "source_id", self.lang, info)
         head = f"**{tables.dollars(str(row[f'label_{self.lang}']))}** — {amount} ({link})"
-        body = " ".join(context.split()).replace("$", "&#36;")
-        return Markdown(f"{head}\n\n> {body}")
+        body = " ".join(context.split())
+        return Markdown(f"{head}\n\n> {no_maths(body)}")
 
     def _rows(self) -> tables.Rows:
         both = pd.concat([self.ds.figures, self.ds.events, self.ds.members])

@@ -29,6 +29,8 @@ NO_MATHS = "mathjax_ignore tex2jax_ignore"
 #: Columns holding an amount in US dollars without a bound, and shares.
 MONEY = {"others_at_least", "money"}
 PERCENT = {"share_at_most"}
+#: Columns of numbers (aligned right).
+NUMBERS = {"amount", "rows", *MONEY, *PERCENT}
 #: Columns built from others (each says itself what is missing).
 BUILT = {"amount", "label", "question"}
 
@@ -122,11 +124,17 @@ def cell(row: pd.Series, column: str, lang: str, rows: Rows) -> str:
     return dollars(text)
 
 
+def _align(column: str) -> str:
+    """Numbers to the right, words to the left (JupyterLab right-aligns every cell)."""
+    side = "right" if column in NUMBERS else "left"
+    return f' style="text-align: {side}"'
+
+
 def render(frame: pd.DataFrame, columns: list[str], lang: str, rows: Rows) -> str:
     """The table as HTML, headers in words, no index."""
-    head = "".join(f"<th>{dollars(i18n.t(f'table.{c}', lang))}</th>" for c in columns)
+    head = "".join(f"<th{_align(c)}>{dollars(i18n.t(f'table.{c}', lang))}</th>" for c in columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{cell(r, c, lang, rows)}</td>" for c in columns) + "</tr>"
+        "<tr>" + "".join(f"<td{_align(c)}>{cell(r, c, lang, rows)}</td>" for c in columns) + "</tr>"
         for _, r in frame.iterrows()
     )
     return (
