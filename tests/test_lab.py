@@ -343,6 +343,11 @@ def test_lab_renders_amounts_as_text_not_maths(lab: Lab, tmp_path: Path, name: s
     """A real JupyterLab in Chromium: run every cell of a notebook; no markdown cell and no
     output is typeset as LaTeX (MathJax), and the dollar amounts read as written. Once the setup
     cell has run, only the prose of the run's language (French by default) shows."""
+    # Every cell in the page, not only those in view (JupyterLab's default windowing), so that
+    # the checks below see the whole notebook: settings in the server's config folder.
+    settings = tmp_path / "config" / "lab" / "user-settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
     pw, browser = _browser()
     try:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
