@@ -110,6 +110,7 @@ def test_save_writes_formats_and_csv_atomically(ds: data.Dataset, tmp_path: Path
     p = params.validate("en", "png,svg,pdf", 60, str(tmp_path))
     written = export.save(charts.valuation_growth(ds, "en"), p)
     assert sorted(x.name for x in written) == [
+        "01-valuation-growth.alt.txt",
         "01-valuation-growth.csv",
         "01-valuation-growth.pdf",
         "01-valuation-growth.png",
@@ -133,7 +134,7 @@ def test_interrupted_save_leaves_nothing(
     def boom(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(chart.data, "to_csv", boom)
+    monkeypatch.setattr(pd.DataFrame, "to_csv", boom)
     p = params.validate("en", "png,svg", 60, str(tmp_path))
     with pytest.raises(KeyboardInterrupt):
         export.save(chart, p)
@@ -162,3 +163,132 @@ def test_committed_figures_are_fresh(lang: str, tmp_path: Path) -> None:
         f"stale figures in figures/{lang}: {mismatch + errors}; "
         "run `make figures` and commit the result"
     )
+
+
+# --- alt text, the one way to draw a date, print-ready files ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("build", "fr", "en"),
+    [
+        (
+            charts.valuation_growth,
+            ["86\u00a0milliards de dollars", "157\u00a0milliards", "6,6\u00a0milliards", "×1,83",
+             "octobre 2024"],
+            ["86 billion dollars", "157 billion dollars", "6.6 billion dollars", "×1.83",
+             "October 2024"],
+        ),
+        (
+            charts.funding_sources,
+            ["44\u00a0millions de dollars", "10\u00a0milliards", "plus de 90\u00a0millions",
+             "Microsoft · investissement", "157\u00a0milliards"],
+            ["44 million dollars", "10 billion dollars", "more than 90 million dollars",
+             "Microsoft · investment", "157 billion dollars"],
+        ),
+        (
+            charts.dispute_timeline,
+            ["21 événements", "2015", "2 octobre 2024", "Musk relance sa plainte (août 2024)"],
+            ["21 events", "2015", "October 2, 2024", "Musk refiles his lawsuit (August 2024)"],
+        ),
+        (
+            charts.musk_contribution,
+            ["5 versions", "moins de 45\u00a0millions de dollars selon OpenAI (S004)",
+             "44\u00a0millions de dollars selon Elon Musk (S000)"],
+            ["5 versions", "less than 45 million dollars according to OpenAI (S004)",
+             "44 million dollars according to Elon Musk (S000)"],
+        ),
+        (
+            charts.for_profit_opposition,
+            ["2017 selon l’article (S000)", "2020", "date non précisée selon OpenAI (S004)"],
+            ["2017 according to the article (S000)", "2018", "date not given according to OpenAI"],
+        ),
+        (
+            charts.facts_heatmap,
+            ["62\u00a0lignes", "S001 (octobre 2024)\u202f: 24\u00a0lignes"],
+            ["62 rows", "S001 (October 2024): 24 rows"],
+        ),
+    ],
+)  # fmt: skip
+def test_alt_text_names_the_key_values(
+    ds: data.Dataset,
+    build: Callable[[data.Dataset, str], export.Chart],
+    fr: list[str],
+    en: list[str],
+) -> None:
+    """Alt text is written from the rows drawn, a full sentence in each language."""
+    for lang, expected in (("fr", fr), ("en", en)):
+        alt = build(ds, lang).alt
+        assert alt.endswith(".") and len(alt.split()) > 12, alt
+        assert [x for x in expected if x not in alt] == [], alt
+        assert "\n" not in alt
+
+
+def _bars(ax: object) -> list[tuple[float, float]]:
+    """(left, right) of each bar of a chart, in days since matplotlib's epoch."""
+    from matplotlib.patches import Rectangle
+
+    return sorted(
+        (p.get_x(), p.get_x() + p.get_width())
+        for p in ax.patches  # type: ignore[attr-defined]
+        if isinstance(p, Rectangle)
+    )
+
+
+def test_a_year_is_drawn_from_its_first_to_its_last_day_in_every_chart(ds: data.Dataset) -> None:
+    """04's year bars and 03's run from 1 January to 31 December (the day after at 0:00)."""
+    import matplotlib.dates as mdates
+
+    def day(text: str) -> float:
+        return float(mdates.date2num(pd.Timestamp(text)))  # type: ignore[no-untyped-call]
+
+    opposition = _bars(charts.for_profit_opposition(ds, "en").fig.axes[0])
+    assert (day("2017-01-01"), day("2018-01-01")) in opposition
+    assert (day("2020-01-01"), day("2021-01-01")) in opposition
+    timeline = _bars(charts.dispute_timeline(ds, "en").fig.axes[0])
+    assert (day("2017-01-01"), day("2018-01-01")) in timeline
+    assert (day("2024-08-01"), day("2024-09-01")) in timeline  # a month: its whole month
+
+
+def test_an_interval_is_drawn_as_a_hatched_span(ds: data.Dataset) -> None:
+    """An interval of uncertain dates: a pale hatched bar over all of it, never a mark."""
+    from musk_openai.charts import _common
+
+    chart = charts.valuation_growth(ds, "en")  # any figure: draw on a fresh one
+    ax = chart.fig.add_subplot(2, 1, 2)
+    s0, s1 = _common.span(ax, 0, "2024-02-22", "2024-03-28", "interval", "#000000")
+    assert (s0, s1) == (pd.Timestamp("2024-02-22"), pd.Timestamp("2024-03-29"))
+    (bar,) = ax.patches
+    assert bar.get_hatch() == "////" and bar.get_alpha() == 0.35
+    assert _common.span_style("interval") == "interval" and _common.span_style("day") == "dot"
+
+
+@pytest.mark.parametrize(
+    ("build", "colours"),
+    [
+        (charts.funding_sources, {"Donation", "Investment", "Funding round", "Pledge"}),
+        (charts.musk_contribution, {"according to Elon Musk", "according to OpenAI"}),
+        (charts.for_profit_opposition, {"according to the article", "according to OpenAI"}),
+        (charts.dispute_timeline, {"Legal", "Founding", "a single day", "a whole month or year"}),
+    ],
+)
+def test_legends_explain_colours_and_shapes(
+    ds: data.Dataset, build: Callable[[data.Dataset, str], export.Chart], colours: set[str]
+) -> None:
+    fig = build(ds, "en").fig
+    entries = {t.get_text() for legend in fig.legends for t in legend.get_texts()}
+    assert colours <= entries, entries
+
+
+def test_svg_keeps_text_as_text_with_a_font_fallback(tmp_path: Path, ds: data.Dataset) -> None:
+    export.save(charts.valuation_growth(ds, "fr"), params.validate("fr", "svg", 60, str(tmp_path)))
+    svg = (tmp_path / "01-valuation-growth.svg").read_text(encoding="utf-8")
+    assert "157\u00a0Md$</text>" in svg
+    assert "font-family: 'DejaVu Sans', 'Arial', 'Helvetica', sans-serif" in svg
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_committed_csvs_write_whole_numbers_as_integers(lang: str) -> None:
+    text = (FIGURES_DIR / lang / "01-valuation-growth.csv").read_text(encoding="utf-8")
+    assert ",157000000000,USD," in text and ",6600000000,USD," in text and ".0," not in text
+    alt = (FIGURES_DIR / lang / "01-valuation-growth.alt.txt").read_text(encoding="utf-8")
+    assert alt.count("\n") == 1 and "157" in alt

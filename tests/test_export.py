@@ -28,7 +28,7 @@ def _chart(data: pd.DataFrame | None = None) -> export.Chart:
     fig = Figure(figsize=(2, 1))
     fig.add_subplot().plot([0, 1], [1, 0])
     frame = pd.DataFrame({"label": ["a", "b"], "value": [1.5, -2.0]}) if data is None else data
-    return export.Chart("99-test", fig, frame)
+    return export.Chart("99-test", fig, frame, alt="Line chart: from 1 down to 0.")
 
 
 def _mode(path: Path) -> int:
@@ -46,6 +46,7 @@ def test_exported_files_get_the_umask_permissions(
     os.umask(mask)
     written = export.save(_chart(), params.validate("en", "png,svg,pdf", 50, str(tmp_path)))
     assert sorted(p.name for p in written) == [
+        "99-test.alt.txt",
         "99-test.csv",
         "99-test.pdf",
         "99-test.png",
@@ -60,7 +61,7 @@ def test_rewrite_keeps_normal_permissions(tmp_path: Path, umask: None) -> None:
     p = params.validate("en", "png", 50, str(tmp_path))
     export.save(_chart(), p)
     written = export.save(_chart(), p)  # replaces the files of the first run
-    assert [oct(_mode(x)) for x in written] == [oct(0o644)] * 2
+    assert [oct(_mode(x)) for x in written] == [oct(0o644)] * 3
 
 
 @pytest.mark.parametrize("failing", ["png", "svg"])
@@ -134,6 +135,25 @@ def test_csv_text_cells_cannot_run_as_formulas(tmp_path: Path) -> None:
     assert [r[2] for r in rows[1:]] == ["-3", "1", "2", "3", "4", "5", "6"]
     # The chart's own data is not changed.
     assert data["text"].iloc[0] == "=1+1"
+
+
+def test_csv_writes_whole_numbers_as_integers_and_the_alt_text(tmp_path: Path) -> None:
+    data = pd.DataFrame({"value": [100e6, 6.6e9, None], "share": [0.5, 1.0, 0.25], "n": [1, 2, 3]})
+    written = export.save(_chart(data), params.validate("en", "png", 50, str(tmp_path)))
+    text = (tmp_path / "99-test.csv").read_text(encoding="utf-8")
+    assert text.splitlines() == ["value,share,n", "100000000,0.5,1", "6600000000,1.0,2", ",0.25,3"]
+    alt = next(p for p in written if p.name == "99-test.alt.txt")
+    assert alt.read_text(encoding="utf-8") == "Line chart: from 1 down to 0.\n"
+    assert data["value"].dtype == "float64", "the chart's own data is not changed"
+
+
+def test_shown_image_carries_its_alt_text(tmp_path: Path) -> None:
+    written = export.save(_chart(), params.validate("en", "png,svg", 50, str(tmp_path)))
+    image = export.show(written, "Line chart: from 1 down to 0.")
+    _, metadata = image._repr_mimebundle_()  # type: ignore[attr-defined]
+    assert metadata["image/png"]["alt"] == "Line chart: from 1 down to 0."
+    svg_only = [p for p in written if p.suffix != ".png"]
+    assert export.show(svg_only, "an alt").metadata == {"alt": "an alt"}  # type: ignore[attr-defined]
 
 
 def test_csv_safe_leaves_numbers_and_missing_values() -> None:

@@ -22,11 +22,11 @@ SRC = PROJECT_ROOT / "src" / "musk_openai"
 @pytest.mark.parametrize(
     ("usd", "fr", "en"),
     [
-        (157e9, "157 Md$", "$157B"),
-        (6.6e9, "6,6 Md$", "$6.6B"),
-        (86e9, "86 Md$", "$86B"),
-        (44e6, "44 M$", "$44M"),
-        (1e9, "1 Md$", "$1B"),
+        (157e9, "157\u00a0Md$", "$157B"),
+        (6.6e9, "6,6\u00a0Md$", "$6.6B"),
+        (86e9, "86\u00a0Md$", "$86B"),
+        (44e6, "44\u00a0M$", "$44M"),
+        (1e9, "1\u00a0Md$", "$1B"),
     ],
 )
 def test_money_formats(usd: float, fr: str, en: str) -> None:
@@ -35,9 +35,19 @@ def test_money_formats(usd: float, fr: str, en: str) -> None:
 
 
 def test_bounds_and_dates_in_both_languages() -> None:
-    assert i18n.money_bound(45e6, "upper_bound", "fr") == "moins de 45 M$"
+    assert i18n.money_bound(45e6, "upper_bound", "fr") == "moins de 45\u00a0M$"
     assert i18n.money_bound(90e6, "lower_bound", "en") == "more than $90M"
-    assert i18n.money_bound(100e6, "approximate", "fr") == "environ 100 M$"
+    assert i18n.money_bound(100e6, "approximate", "fr") == "environ 100\u00a0M$"
+    assert i18n.money(1e9, "fr", words=True) == "1\u00a0milliard de dollars"
+    assert i18n.money(6.6e9, "en", words=True) == "6.6 billion dollars"
+    assert i18n.money(157e9, "fr", words=True) == "157\u00a0milliards de dollars"
+    assert i18n.percent(45 / 135, "en") == "33%"
+    assert i18n.date("2024-02-22/2024-03-28", "interval", "fr") == (
+        "entre le 22 février 2024 et le 28 mars 2024"
+    )
+    assert i18n.date("2024-02-22/2024-03-28", "interval", "en") == (
+        "between February 22, 2024 and March 28, 2024"
+    )
     assert i18n.date("2024-10", "month", "fr") == "octobre 2024"
     assert i18n.date("2024-10-02", "day", "en") == "October 2, 2024"
     assert i18n.date("2015", "year", "en") == "2015"
@@ -57,6 +67,24 @@ def test_numbers_and_dates_follow_each_locale() -> None:
         for lang in params.LANGS:
             name = str(get_month_names("wide", locale=lang)[month])
             assert i18n.date(f"2024-{month:02d}", "month", lang) == f"{name} 2024"
+
+
+#: French typography: what must never be followed or preceded by an ordinary space.
+FRENCH_SPACES = re.compile(r" [:;?!»]|« |\d [MkG]?d?\$")
+
+
+def test_french_typography_has_no_break_spaces() -> None:
+    """A narrow no-break space before « : ; ? ! » and inside « », a no-break space between a
+    number and its unit: never an ordinary space, which a line could break at."""
+    bad = [
+        (key, text)
+        for key, by_lang in _entries(i18n.texts())
+        for lang, text in by_lang.items()
+        if lang == "fr" and FRENCH_SPACES.search(text)
+    ]
+    assert bad == []
+    assert "\u202f:" in i18n.t("chart.footer.one", "fr", sources="S001")
+    assert i18n.t("chart.funding.title", "fr").startswith("Qui a financé OpenAI\u202f?")
 
 
 def test_words_by_key() -> None:
@@ -98,7 +126,15 @@ def test_every_phrase_has_every_language_and_the_same_fields() -> None:
 #: The code that makes what readers of the charts and notebooks see: its words come from texts.toml.
 #: (Elsewhere, French is the sources' language, checked by data.py and schema.py, and English that
 #: of developers' messages and of the report runner's own page.)
-PRESENTATION = ["charts", "i18n.py", "style.py", "notebook.py", "queries.py", "export.py"]
+PRESENTATION = [
+    "charts",
+    "i18n.py",
+    "style.py",
+    "notebook.py",
+    "queries.py",
+    "export.py",
+    "tables.py",
+]
 #: The report runner's modules (another part of the project) name languages as output folders and
 #: as the HTML page's own language; params.py and schema.py define the list of languages.
 #: The runner compares languages to pick jobs and options, not words (its pages' words: texts.toml).

@@ -321,3 +321,71 @@ def test_lab_lists_notebooks_and_runs_the_project_kernel(lab: Lab) -> None:
     assert status == 200 and kernel_id not in {k["id"] for k in kernels}
 
     assert _litter() == litter_before, "JupyterLab wrote into the repository"
+
+
+def _browser():  # type: ignore[no-untyped-def]
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed here (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    browser = pw.chromium.launch(
+        executable_path=chromium,
+        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
+    )
+    return pw, browser
+
+
+@pytest.mark.parametrize("lab", ["copy"], indirect=True)
+@pytest.mark.parametrize("name", sorted(p.stem for p in NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb")))
+def test_lab_renders_amounts_as_text_not_maths(lab: Lab, tmp_path: Path, name: str) -> None:
+    """A real JupyterLab in Chromium: run every cell of a notebook; no markdown cell and no
+    output is typeset as LaTeX (MathJax), and the dollar amounts read as written. Once the setup
+    cell has run, only the prose of the run's language (French by default) shows."""
+    # Every cell in the page, not only those in view (JupyterLab's default windowing), so that
+    # the checks below see the whole notebook: settings in the server's config folder.
+    settings = tmp_path / "config" / "lab" / "user-settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
+    pw, browser = _browser()
+    try:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{lab.url}/lab/tree/notebooks/{name}.ipynb?token={lab.token}")
+        page.wait_for_selector(".jp-Notebook .jp-MarkdownOutput", timeout=60_000)
+        page.wait_for_selector(
+            ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000
+        )
+        page.click("text=Run", timeout=10_000)  # the Run menu
+        page.click("text=Run All Cells", timeout=10_000)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.jp-InputArea-prompt')]"
+            ".every(p => !p.textContent.includes('*'))"
+            " && document.querySelectorAll('.jp-OutputArea-output').length > 3",
+            timeout=120_000,
+        )
+        page.wait_for_timeout(1500)  # MathJax typesets after rendering
+        page.screenshot(path=str(tmp_path / f"lab-{name}.png"), full_page=True)
+        shot = os.environ.get("MUSK_OPENAI_SCREENSHOTS")
+        if shot:
+            page.screenshot(path=str(Path(shot) / f"lab-{name}.png"), full_page=True)
+            for i, top in enumerate((0, 700, 1400)):  # the notebook scrolls inside the page
+                page.eval_on_selector(".jp-WindowedPanel-outer", f"e => e.scrollTop = {top}")
+                page.wait_for_timeout(500)
+                page.screenshot(path=str(Path(shot) / f"lab-{name}-{i}.png"))
+        maths = page.eval_on_selector_all(
+            "mjx-container, .MathJax, .MathJax_Display",
+            "e => e.map(m => (m.closest('.jp-Cell') || m).innerText.slice(0, 300))",
+        )
+        errors = page.eval_on_selector_all(
+            ".jp-OutputArea-output[data-mime-type*='error']", "e => e.length"
+        )
+        text = page.inner_text(".jp-Notebook")
+    finally:
+        browser.close()
+        pw.stop()
+    assert errors == 0, "a cell failed in JupyterLab"
+    assert not maths, f"rendered as LaTeX in JupyterLab: {maths}"
+    amounts = {"05-sources": ["S001"]}.get(name, ["Md$"])  # 05 shows no amounts
+    assert all(a in text for a in amounts), text[:2000]
+    assert "EN\n" not in text and "Start here" not in text, "English prose shown in a French run"

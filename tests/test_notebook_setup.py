@@ -10,7 +10,7 @@ import pytest
 from musk_openai import charts, data, notebook, params
 
 
-def test_setup_checks_loads_and_says_what_it_runs(
+def test_setup_checks_loads_and_prints_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], ds: data.Dataset
 ) -> None:
     with pd.option_context("display.max_colwidth", 50, "display.float_format", None):
@@ -20,9 +20,8 @@ def test_setup_checks_loads_and_says_what_it_runs(
     assert story.params.figures_dir == tmp_path.resolve()
     assert (story.start, story.end) == ("2019", "2024-06")
     assert len(story.ds.figures) == len(ds.figures)
-    out = capsys.readouterr().out.splitlines()
-    assert out[0] == f"lang=fr formats=png dpi=80 -> {tmp_path.resolve()}"
-    assert out[1].startswith(f"version du jeu de données {data.dataset_hash()} : ")
+    assert capsys.readouterr().out == "", "nothing printed for readers"
+    assert pd.get_option("display.html.use_mathjax") is False
 
 
 def test_setup_without_a_window_takes_the_defaults(tmp_path: Path) -> None:
@@ -51,15 +50,44 @@ def test_publish_saves_shows_and_keeps_each_chart(tmp_path: Path, ds: data.Datas
     story = notebook.Story(params.validate("en", "png,svg", 60, str(tmp_path)), ds, "2015", "2024")
     shown = story.publish(charts.musk_contribution(ds, "en"))
     story.publish(charts.for_profit_opposition(ds, "en"))
-    assert type(shown).__name__ == "Image"  # the exported PNG itself
+    assert type(shown).__name__ == "Image"  # the exported PNG itself, with its alt text
+    data, metadata = shown._repr_mimebundle_()  # type: ignore[attr-defined]
+    assert metadata["image/png"]["alt"] == story.charts["04-musk-contribution"].alt
+    assert "44 million dollars" in metadata["image/png"]["alt"]
     assert [p.name for p in story.files] == [
         f"04-{name}.{ext}"
         for name in ("musk-contribution", "for-profit-opposition")
-        for ext in ("png", "svg", "csv")
+        for ext in ("png", "svg", "csv", "alt.txt")
     ]
     assert all(p.is_file() for p in story.files)
     assert list(story.charts) == ["04-musk-contribution", "04-for-profit-opposition"]
     said = story.say(
         "notebook.valuation.summary", before="$8B", after="$9B", multiple="2", raised="C"
     )
-    assert said.data == r"**\$8B → \$9B**: ×2; money raised: C"  # type: ignore[attr-defined]
+    # "$" as an entity: JupyterLab typesets "$...$", even "\$...\$", as LaTeX.
+    assert said.data == (  # type: ignore[attr-defined]
+        '<span class="mathjax_ignore tex2jax_ignore">'
+        "**&#36;8B → &#36;9B**: ×2; money raised: C</span>"
+    )
+
+
+def test_tables_for_readers(tmp_path: Path, ds: data.Dataset) -> None:
+    """Headers in words, amounts and dates in the language, a dash for missing values, sources
+    linked to their page at the row, no index, no raw column name, no MathJax."""
+    from musk_openai import queries
+
+    story = notebook.Story(params.validate("fr", "png", 60, str(tmp_path)), ds, "2015", "2024")
+    columns = ["id", "label", "amount", "date", "asserted_by", "source_id", "excerpt"]
+    html = story.table(queries.valuations(ds), columns)._repr_html_()
+    assert "mathjax_ignore" in html and "$" not in html and "157\u00a0Md&#36;" in html
+    assert ">Montant</th>" in html and ">Selon</th>" in html and "source_id" not in html
+    assert ">octobre 2024</td>" in html and ">—</td>" in html  # F02 has no date
+    assert '<td style="text-align: right">157' in html  # numbers right, words left
+    assert '<a href="sources/S001.html#F01">S001</a>' in html
+    assert "Valorisation après la levée d’octobre 2024" in html and "<th></th>" not in html
+    en = notebook.Story(params.validate("en", "png", 60, str(tmp_path)), ds, "2015", "2024")
+    html = en.table(queries.timeline(ds), ["label", "date", "source_ids"])._repr_html_()
+    assert ">October 2, 2024</td>" in html and "label_en" not in html
+    assert '<a href="sources/S000.html#E01">S000</a>, <a href="sources/S001.html#E02">' in html
+    with pytest.raises(KeyError, match="no column"):
+        en.table(queries.valuations(ds), ["nothing"])

@@ -49,7 +49,7 @@ def test_valuation_notebook(lang: str, tmp_path: Path, ds: data.Dataset) -> None
     f = run("01-valuation-growth", tmp_path, lang=lang)
     assert (f["before"], f["after"], f["raised"]) == (86e9, 157e9, 6.6e9)
     assert f["multiple"] == pytest.approx(queries.valuation_multiple(ds), abs=1e-4)
-    assert f["files"] == [f"01-valuation-growth.{x}" for x in ("csv", "png", "svg")]
+    assert f["files"] == [f"01-valuation-growth.{x}" for x in ("alt.txt", "csv", "png", "svg")]
     assert (tmp_path / "figures" / "01-valuation-growth.png").stat().st_size > 10_000
 
 
@@ -59,7 +59,7 @@ def test_funding_notebook(lang: str, tmp_path: Path) -> None:
     assert f["amounts"]["F14"] == 10e9 and f["amounts"]["F13"] == 1e9
     assert f["musk_share_at_most"]["F07"] == pytest.approx(45 / 135, abs=1e-4)
     assert f["named_investors"] == ["Microsoft", "Nvidia", "Thrive Capital"]
-    assert f["files"] == ["02-funding-sources.csv", "02-funding-sources.png"]
+    assert f["files"] == [f"02-funding-sources.{x}" for x in ("alt.txt", "csv", "png")]
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

@@ -22,6 +22,7 @@ def test_house_style_only_inside_its_context() -> None:
         assert mpl.rcParams["axes.spines.top"] is False
         assert mpl.rcParams["axes.prop_cycle"].by_key()["color"][0] == style.PALETTE[0]
         assert mpl.rcParams["text.parse_math"] is False
+        assert mpl.rcParams["svg.fonttype"] == "none"  # SVG text stays text
     assert _settings() == before
     with pytest.raises(RuntimeError), style.house():
         raise RuntimeError("a chart that fails")

@@ -1,4 +1,7 @@
-"""Export a chart: PNG, SVG (PDF on request) and the CSV of the exact data drawn.
+"""Export a chart: PNG, SVG (PDF on request), the CSV of the exact data drawn, and its alt text.
+
+Beside ``<name>.png`` and the others, ``<name>.alt.txt`` holds the chart's alt text (one paragraph,
+UTF-8, in the language of the figures folder), for pages and slides that show the image.
 
 Files are byte-identical when rerun on the same inputs (no dates, fixed SVG ids, no software
 stamp) and written atomically: every file goes to a temporary name first and is renamed only
@@ -8,7 +11,8 @@ like any file the user creates, not the ``0o600`` of :func:`tempfile.mkstemp`.
 
 The CSV is safe to open in a spreadsheet: a text cell starting with ``=``, ``+``, ``-``, ``@``, a
 tab or a carriage return would run as a formula there, so it is written with a single quote in
-front (OWASP's advice on CSV injection). Numbers, negative ones included, are written as numbers.
+front (OWASP's advice on CSV injection). Numbers, negative ones included, are written as numbers,
+and whole numbers as integers (100000000, not 100000000.0).
 """
 
 from __future__ import annotations
@@ -33,12 +37,14 @@ METADATA: dict[str, dict[str, str | None]] = {
 
 @dataclass
 class Chart:
-    """A finished chart: its file name, the figure, and the rows it draws."""
+    """A finished chart: its file name, the figure, the rows it draws, its footer and its alt
+    text (written from those rows)."""
 
     name: str
     fig: Figure
     data: pd.DataFrame
     footer: str = ""
+    alt: str = ""
 
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
@@ -97,8 +103,20 @@ def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each float column whose values are all whole (or missing) as integers, so
+    that the CSV reads 100000000, not 100000000.0."""
+    out = frame.copy()
+    for i in range(out.shape[1]):
+        column = out.iloc[:, i]
+        if pd.api.types.is_float_dtype(column) and column.dropna().map(float.is_integer).all():
+            out.isetitem(i, column.astype("Int64").array)
+    return out
+
+
 def save(chart: Chart, params: Params) -> list[Path]:
-    """Write ``<figures_dir>/<name>.<format>`` for each format, and ``<name>.csv``.
+    """Write ``<figures_dir>/<name>.<format>`` for each format, ``<name>.csv`` and
+    ``<name>.alt.txt``.
 
     Figures are saved in the house style (:func:`style.house`: its fixed SVG ids and font
     settings make the files reproducible), whatever matplotlib's settings are outside.
@@ -114,7 +132,11 @@ def save(chart: Chart, params: Params) -> list[Path]:
                 chart.fig.savefig(tmp, format=fmt, dpi=params.dpi, metadata=METADATA[fmt])
         tmp = _tmp_path(folder, ".csv")
         planned.append((tmp, folder / f"{chart.name}.csv"))
-        csv_safe(chart.data).to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+        rows = csv_safe(whole_numbers(chart.data))
+        rows.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+        tmp = _tmp_path(folder, ".alt.txt")
+        planned.append((tmp, folder / f"{chart.name}.alt.txt"))
+        tmp.write_text(" ".join(chart.alt.split()) + "\n", encoding="utf-8")
         for src, dst in planned:
             os.replace(src, dst)
     finally:
@@ -123,13 +145,14 @@ def save(chart: Chart, params: Params) -> list[Path]:
     return [dst for _, dst in planned]
 
 
-def show(written: list[Path], width: int = 960) -> object:
-    """Display the exported chart itself (PNG, else SVG) in a notebook: what the reader gets."""
+def show(written: list[Path], alt: str = "", width: int = 960) -> object:
+    """The exported chart itself (PNG, else SVG) to display in a notebook, what the reader gets,
+    with its alt text in the output's metadata (``metadata["image/png"]["alt"]``)."""
     from IPython.display import SVG, Image
 
     by_suffix = {p.suffix: p for p in written}
     if ".png" in by_suffix:
-        return Image(filename=str(by_suffix[".png"]), width=width)
+        return Image(filename=str(by_suffix[".png"]), width=width, alt=alt)
     if ".svg" in by_suffix:
-        return SVG(filename=str(by_suffix[".svg"]))
+        return SVG(filename=str(by_suffix[".svg"]), metadata={"alt": alt})
     return written

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 TEXTS_FILE = "texts.toml"
 
@@ -64,32 +64,53 @@ def number(x: float, lang: str, decimals: int = 1) -> str:
     return str(format_decimal(x, format=pattern, locale=lang))
 
 
-def money(usd: float, lang: str) -> str:
-    """157e9 -> '157 Md$' / '$157B'; 6.6e9 -> '6,6 Md$' / '$6.6B'; 44e6 -> '44 M$' / '$44M'."""
+def money(usd: float, lang: str, *, words: bool = False) -> str:
+    """157e9 -> '157 Md$' / '$157B'; 6.6e9 -> '6,6 Md$' / '$6.6B'; 44e6 -> '44 M$' / '$44M' (a
+    no-break space between a French number and its unit). ``words``: '157 milliards de dollars' /
+    '157 billion dollars', for alt text read aloud."""
     if usd >= 1e9:
         scale, unit = 1e9, "billions"
     elif usd >= 1e6:
         scale, unit = 1e6, "millions"
     else:
         scale, unit = 1e3, "thousands"
+    if words:  # French: "1 milliard", "1,5 milliard", "2 milliards"
+        key = f"money_words.{unit[:-1]}_one" if usd / scale < 2 else f"money_words.{unit}"
+        return t(key, lang, n=number(usd / scale, lang))
     return t(f"money.{unit}", lang, n=number(usd / scale, lang))
 
 
-def money_bound(usd: float, bound: str, lang: str) -> str:
+def money_bound(usd: float, bound: str, lang: str, *, words: bool = False) -> str:
     """The amount with its bound: 'moins de 45 M$', 'about $100M'."""
-    return t(f"amount.{bound}", lang, amount=money(usd, lang))
+    return t(f"amount.{bound}", lang, amount=money(usd, lang, words=words))
+
+
+def percent(x: float, lang: str) -> str:
+    """0.3333 -> '33 %' / '33%' (Babel: a narrow no-break space before % in French)."""
+    return str(format_percent(x, locale=lang))
 
 
 def date(value: str, precision: str, lang: str) -> str:
-    """'2024-10' month -> 'octobre 2024' / 'October 2024'; never adds a day or a month."""
+    """'2024-10' month -> 'octobre 2024' / 'October 2024'; never adds a day or a month. An
+    interval of uncertain dates, '2024-02-22/2024-03-28', reads 'entre le 22 février 2024 et le
+    28 mars 2024' / 'between February 22, 2024 and March 28, 2024'."""
     if precision == "none" or not value:
         return t("date.none", lang)
+    if "/" in value:
+        first, last = value.split("/", 1)
+        return t("date.interval", lang, start=date(first, "day", lang), end=date(last, "day", lang))
     if precision == "year":
         return value[:4]
     day = int(value[8:10]) if precision == "day" else 1
     when = datetime.date(int(value[:4]), int(value[5:7]), day)
     pattern = "month" if precision == "month" else "first_day" if day == 1 else "day"
     return str(format_date(when, format=t(f"date.{pattern}", lang), locale=lang))
+
+
+def month_short(value: str, lang: str) -> str:
+    """'2024-03' -> 'mars 2024' / 'Mar 2024': a time axis's month."""
+    when = datetime.date(int(value[:4]), int(value[5:7]), 1)
+    return str(format_date(when, format=t("date.month_short", lang), locale=lang))
 
 
 def label(row: pd.Series, lang: str) -> str:

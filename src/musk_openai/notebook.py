@@ -6,9 +6,16 @@
     story.publish(charts.valuation_growth(story.ds, story.lang))     # one line per chart
 
 :func:`setup` checks the parameters (:func:`params.validate`: a bad value fails here, before
-anything is written), loads the validated dataset and sets how pandas shows tables.
-:meth:`Story.publish` writes the chart's files (:func:`export.save`, in the house style) and shows
-the exported PNG, what a reader of the figures gets.
+anything is written), loads the validated dataset and sets how pandas shows tables; it prints
+nothing. :meth:`Story.publish` writes the chart's files (:func:`export.save`, in the house style)
+and shows the exported PNG with its alt text, what a reader of the figures gets.
+:meth:`Story.table` shows a table for readers (:mod:`musk_openai.tables`), :meth:`Story.say` a
+sentence of ``texts.toml``, :meth:`Story.quote` a row's excerpt in its source text.
+
+The notebooks' prose is in both languages: a markdown cell tagged ``fr`` or ``en`` (and starting
+with its marker, ``<kbd class="lang-marker" lang="fr">FR</kbd>``) is for that language only.
+Run in JupyterLab, :func:`setup` hides the cells of the other languages and the markers
+(:func:`language_style`); the report keeps only the run's language.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import data, export, i18n, params
+from . import data, export, i18n, params, tables
 from .export import Chart
 
 
@@ -27,9 +34,36 @@ def _plain_number(x: float) -> str:
 
 
 def pandas_display() -> None:
-    """Tables in notebooks: plain numbers (157,000,000,000, not 1.57e+11), excerpts in full."""
+    """Tables in notebooks: plain numbers (157,000,000,000, not 1.57e+11), excerpts in full, and
+    no MathJax (a ``$`` in a table is money)."""
     pd.set_option("display.float_format", _plain_number)
     pd.set_option("display.max_colwidth", 220)
+    pd.set_option("display.html.use_mathjax", False)
+
+
+def no_maths(markdown: str) -> str:
+    """One line of Markdown that JupyterLab shows as written: each ``$`` as the entity ``&#36;``
+    (JupyterLab takes ``$...$``, even ``\\$...\\$``, for a formula before rendering), and
+    the line in a span MathJax skips (it would pair the ``$`` signs of the rendered text)."""
+    text = markdown.replace("$", "&#36;")
+    return f'<span class="{tables.NO_MATHS}">{text}</span>'
+
+
+def language_style(lang: str) -> str:
+    """CSS for JupyterLab: hide the markdown cells of the other languages, then the markers."""
+    return (
+        f'<style>.jp-Cell:has(.lang-marker:not([lang="{lang}"])) {{display: none}} '
+        ".jp-Cell .lang-marker {display: none !important}</style>"
+    )
+
+
+def _show_language(lang: str) -> None:
+    """In a kernel, send :func:`language_style` as an invisible HTML output; else nothing."""
+    from IPython import get_ipython
+    from IPython.display import display
+
+    if get_ipython() is not None:
+        display({"text/html": language_style(lang)}, raw=True)
 
 
 @dataclass
@@ -51,18 +85,48 @@ class Story:
         return self.params.lang
 
     def publish(self, chart: Chart) -> object:
-        """Save the chart (its formats and its CSV) and return the exported image to show."""
+        """Save the chart (its formats, its CSV, its alt text) and return the exported image to
+        show, its alt text in the output's metadata."""
         written = export.save(chart, self.params)
         self.files += written
         self.charts[chart.name] = chart
-        return export.show(written)
+        return export.show(written, chart.alt)
 
     def say(self, key: str, **fmt: object) -> object:
-        """A sentence of ``texts.toml`` in the notebook's language, shown as Markdown (a ``$``
-        is money, not the start of a formula, as in the charts)."""
+        """A sentence of ``texts.toml`` in the notebook's language, shown as Markdown: money,
+        never a formula (:func:`no_maths`)."""
         from IPython.display import Markdown
 
-        return Markdown(i18n.t(key, self.lang, **fmt).replace("$", r"\$"))
+        return Markdown(no_maths(i18n.t(key, self.lang, **fmt)))
+
+    def table(self, frame: pd.DataFrame, columns: list[str]) -> tables.Table:
+        """``frame``'s ``columns`` for readers: headers in words, amounts and dates in the
+        language, a dash for what is missing, sources linked (:mod:`musk_openai.tables`)."""
+        return tables.table(frame, columns, self.lang, self._rows())
+
+    def quote(self, row_id: str, before: int = 120, after: int = 80) -> object:
+        """A row's label and amount, and its excerpt (bold) in the sentences around it."""
+        from IPython.display import Markdown
+
+        rows = pd.concat([self.ds.figures, self.ds.events])
+        row = rows[rows["id"] == row_id].iloc[0]
+        text = self.ds.texts[str(row["source_id"])]
+        start = text.index(str(row["excerpt"]))
+        end = start + len(str(row["excerpt"]))
+        context = f"…{text[max(0, start - before) : start]}**{text[start:end]}**"
+        context += f"{text[end : end + after]}…"
+        info = self._rows()
+        amount = tables.cell(row, "amount", self.lang, info)
+        link = tables.cell(row, "source_id", self.lang, info)
+        head = f"**{tables.dollars(str(row[f'label_{self.lang}']))}** — {amount} ({link})"
+        body = " ".join(context.split())
+        return Markdown(f"{head}\n\n> {no_maths(body)}")
+
+    def _rows(self) -> tables.Rows:
+        both = pd.concat([self.ds.figures, self.ds.events, self.ds.members])
+        labelled = pd.concat([self.ds.figures, self.ds.events])
+        label = dict(zip(labelled["id"], labelled[f"label_{self.lang}"].astype(str), strict=True))
+        return tables.Rows(dict(zip(both["id"], both["source_id"], strict=True)), label)
 
 
 def setup(
@@ -73,16 +137,13 @@ def setup(
     **others: object,
 ) -> Story:
     """Check the notebook's parameters (``others``: its own, such as ``start`` and ``end``), load
-    the dataset, set pandas' display; print the run's settings and the dataset's version."""
+    the dataset, set pandas' display; in a kernel, show only the prose of the run's language.
+    Nothing is printed."""
     p = params.validate(lang, formats, dpi, figures_dir, **others)
     start, end = params.check_window(
         others.get("start", params.DEFAULTS["start"]), others.get("end", params.DEFAULTS["end"])
     )
     pandas_display()
     ds = data.load()
-    print(f"lang={p.lang} formats={','.join(p.formats)} dpi={p.dpi} -> {p.figures_dir}")
-    print(
-        i18n.t("notebook.dataset", p.lang, version=data.dataset_hash(), figures=len(ds.figures),
-               events=len(ds.events))
-    )  # fmt: skip
+    _show_language(p.lang)
     return Story(p, ds, start, end)

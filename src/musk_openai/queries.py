@@ -254,3 +254,11 @@ def facts_cells(ds: Dataset, lang: str) -> pd.DataFrame:
     )
     cells["source_id"] = cells["source"].str[:4]
     return cells
+
+
+def spans(ds: Dataset, ids: list[str]) -> pd.DataFrame:
+    """The first and last day each row's date can mean (``date_start``, ``date_end``), by the
+    row's id (figures or events), in the order of ``ids``."""
+    cols = ["id", "date_start", "date_end"]
+    both = pd.concat([ds.figures[cols], ds.events[cols]]).set_index("id")
+    return both.loc[ids]

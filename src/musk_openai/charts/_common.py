@@ -1,17 +1,30 @@
-"""What every chart shares: a figure in the house style, titles, the bound legend, and the footer
-built from the rows drawn, which also finishes the :class:`~musk_openai.export.Chart`."""
+"""What every chart shares: a figure in the house style, titles, the legends, the one way a date
+is drawn, and the footer built from the rows drawn, which also finishes the
+:class:`~musk_openai.export.Chart`.
+
+A date is drawn over its whole span, from its first to its last day (``date_start`` to
+``date_end``, given by the loader), the same way in every chart: a day is a dot in the middle of
+that day; a month or a year a solid bar from its first to its last day; an interval of uncertain
+dates (``2024-02-22/2024-03-28``) a pale hatched bar over the whole interval, never a precise mark.
+A time axis draws a gridline where each year (or month) starts and names it in the middle of its
+span, so that a year's bar sits under its name.
+"""
 
 from __future__ import annotations
 
 import functools
 import textwrap
 from collections.abc import Callable, Iterable
-from typing import ParamSpec
+from typing import Any, ParamSpec
 
+import matplotlib.dates as mdates
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FixedLocator, NullFormatter
 
 from .. import i18n, queries, style
 from ..data import Dataset
@@ -22,6 +35,10 @@ P = ParamSpec("P")
 #: How an amount's bound is drawn: a dot, a hollow dot (approximate), an arrow pointing where the
 #: true value lies (at most, at least).
 BOUND_MARKERS = {"exact": "o", "approximate": "o", "upper_bound": "<", "lower_bound": ">"}
+#: How a date of each precision is drawn: a dot, a solid bar, a hatched bar (anything else: an
+#: interval of uncertain dates).
+SPAN_STYLES = {"day": "dot", "month": "bar", "year": "bar"}
+DAY = pd.Timedelta(days=1)
 
 
 def in_house_style(build: Callable[P, Chart]) -> Callable[P, Chart]:
@@ -65,6 +82,70 @@ def bound_legend(bounds: list[str], lang: str) -> list[Line2D]:
     ]  # fmt: skip
 
 
+def span_style(precision: object) -> str:
+    """'dot', 'bar' or 'interval': how a date of this precision is drawn."""
+    return SPAN_STYLES.get(str(precision), "interval")
+
+
+def span(
+    ax: Axes, y: float, start: object, end: object, precision: object, colour: str
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Draw one date at height ``y`` over its whole span (see the module's rule); return where
+    the drawing starts and ends (the first day at 0:00, the day after the last day at 0:00)."""
+    s0, s1 = pd.Timestamp(str(start)), pd.Timestamp(str(end)) + DAY
+    # Timestamps on a date axis (matplotlib converts them; its stubs want numbers).
+    left: Any = s0
+    width: Any = s1 - s0
+    how = span_style(precision)
+    if how == "dot":
+        ax.plot(left + width / 2, y, "o", ms=8, color=colour)
+    elif how == "bar":
+        ax.barh(y, width, left=left, height=0.62, color=colour, alpha=0.9)
+    else:
+        ax.barh(y, width, left=left, height=0.62, facecolor=colour, alpha=0.35, hatch="////",
+                edgecolor=colour, linewidth=1.2)  # fmt: skip
+    return s0, s1
+
+
+def span_legend(styles: Iterable[str], lang: str) -> list[Artist]:
+    """What a dot, a bar and a hatched bar mean, for the styles drawn."""
+    handles: dict[str, Artist] = {
+        "dot": Line2D([], [], marker="o", ls="none", ms=8, color=style.MUTED,
+                      label=i18n.t("chart.timeline.day", lang)),
+        "bar": Patch(color=style.MUTED, label=i18n.t("chart.timeline.period", lang)),
+        "interval": Patch(facecolor=style.MUTED, alpha=0.35, hatch="////", edgecolor=style.MUTED,
+                          label=i18n.t("chart.timeline.interval", lang)),
+    }  # fmt: skip
+    drawn = set(styles)
+    return [h for k, h in handles.items() if k in drawn]
+
+
+def colour_legend(colours: dict[str, str]) -> list[Artist]:
+    """One square per colour drawn, named (``{label: colour}``)."""
+    return [
+        Line2D([], [], marker="s", ls="none", ms=10, color=c, label=label)
+        for label, c in colours.items()
+    ]
+
+
+def time_axis(ax: Axes, lo: pd.Timestamp, hi: pd.Timestamp, lang: str) -> None:
+    """Gridlines where each year starts, the year named in the middle of its span (months, if the
+    window is shorter than two years)."""
+    freq, fmt = ("YS", "{:%Y}") if (hi - lo).days > 730 else ("MS", "")
+    starts = pd.date_range(lo.normalize(), hi + DAY, freq=freq)
+    bounds = list(starts) + [starts[-1] + pd.tseries.frequencies.to_offset(freq)]
+    middles = [a + (b - a) / 2 for a, b in zip(bounds, bounds[1:], strict=False)]
+    names = [fmt.format(m) if fmt else i18n.month_short(m.strftime("%Y-%m"), lang) for m in middles]
+    to_num: Any = mdates.date2num
+    ax.xaxis.set_major_locator(FixedLocator(to_num(starts)))
+    ax.xaxis.set_major_formatter(NullFormatter())
+    ax.xaxis.set_minor_locator(FixedLocator(to_num(middles)))
+    ax.set_xticklabels(names, minor=True)
+    ax.tick_params(axis="x", which="minor", length=0)
+    ax.tick_params(axis="x", which="major", length=5)
+    ax.grid(axis="x", which="major", visible=True)
+
+
 def according(asserted_by: object, lang: str) -> str:
     """'selon l’article' / 'according to the article'."""
     return i18n.t("chart.according", lang, who=i18n.assertor(str(asserted_by), lang))
@@ -101,12 +182,30 @@ def footer(fig: Figure, ds: Dataset, rows: pd.DataFrame, lang: str, width: int =
     return text
 
 
+def one_line(text: object) -> str:
+    """A label drawn on several lines, on one line."""
+    return " ".join(str(text).split())
+
+
+def items(pairs: Iterable[tuple[str, list[str]]], lang: str) -> str:
+    """Alt text's lists: 'Microsoft · investissement : 1 Md$, 10 Md$ ; ...'."""
+    return i18n.t("chart.separator", lang).join(
+        i18n.t("chart.item", lang, name=name, values=", ".join(values)) for name, values in pairs
+    )
+
+
 def finish(
-    name: str, fig: Figure, rows: pd.DataFrame, ds: Dataset, lang: str, line_sep: str = " "
+    name: str,
+    fig: Figure,
+    rows: pd.DataFrame,
+    ds: Dataset,
+    lang: str,
+    alt: str,
+    line_sep: str = " ",
 ) -> Chart:
-    """The footer under the chart, and the chart with its data: the rows drawn, each label on one
-    line (its lines joined with ``line_sep``), and the footer."""
+    """The footer under the chart, and the chart with its data (the rows drawn, each label on one
+    line: its lines joined with ``line_sep``), its footer and its alt text."""
     text = footer(fig, ds, rows, lang)
     if "label" in rows.columns:
         rows = rows.assign(label=[str(x).replace("\n", line_sep) for x in rows["label"]])
-    return Chart(name, fig, rows.assign(footer=text).reset_index(drop=True), text)
+    return Chart(name, fig, rows.assign(footer=text).reset_index(drop=True), text, alt)

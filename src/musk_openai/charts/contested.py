@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 
 from .. import i18n, queries, style
@@ -27,7 +31,7 @@ def musk_contribution(ds: Dataset, lang: str) -> Chart:
     """Each version of what Musk gave, on one linear scale, coloured by who says it."""
     rows = queries.contribution_versions(ds, lang)
     fig, ax = _common.figure((10, 5.6))
-    fig.subplots_adjust(top=0.78, bottom=0.16, left=0.3, right=0.97)
+    fig.subplots_adjust(top=0.74, bottom=0.16, left=0.3, right=0.97)
     y = np.arange(len(rows))[::-1]
     for yi, (_, r) in zip(y, rows.iterrows(), strict=True):
         colour = style.ASSERTOR_COLOURS[str(r["asserted_by"])]
@@ -39,38 +43,65 @@ def musk_contribution(ds: Dataset, lang: str) -> Chart:
     ax.set_xticklabels([i18n.money(x * 1e6, lang) if x else "0" for x in ticks])
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.grid(axis="y", visible=False)
+    fig.legend(handles=_assertors(rows, lang), loc="upper left", bbox_to_anchor=(0.005, 0.875),
+               ncol=4, fontsize=10, handletextpad=0.3, columnspacing=1.6)  # fmt: skip
     handles = _common.bound_legend(["exact", "approximate", "upper_bound"], lang)
-    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.005, 0.86), ncol=3,
-               fontsize=10, handletextpad=0.3)  # fmt: skip
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.005, 0.835), ncol=3,
+               fontsize=10, handletextpad=0.3, columnspacing=1.6)  # fmt: skip
     _common.titles(fig, "contribution", lang)
-    return _common.finish("04-musk-contribution", fig, rows, ds, lang)
+    versions = [
+        i18n.t("chart.contribution.version", lang, source=r["source_id"],
+               amount=i18n.money_bound(r["value"], str(r["bound"]), lang, words=True),
+               according=_common.according(r["asserted_by"], lang))
+        for _, r in rows.iterrows()
+    ]  # fmt: skip
+    text = i18n.t("chart.contribution.alt", lang, n=len(rows),
+                  versions=i18n.t("chart.separator", lang).join(versions))  # fmt: skip
+    return _common.finish("04-musk-contribution", fig, rows, ds, lang, text)
+
+
+def _assertors(rows: pd.DataFrame, lang: str) -> list[Artist]:
+    """The colours: who says it, in the house order."""
+    drawn = set(rows["asserted_by"].astype(str))
+    return _common.colour_legend(
+        {_common.according(a, lang): c for a, c in style.ASSERTOR_COLOURS.items() if a in drawn}
+    )
 
 
 @_common.in_house_style
 def for_profit_opposition(ds: Dataset, lang: str) -> Chart:
     """The year each version gives for Musk's opposition to the for-profit turn."""
     rows = queries.opposition_versions(ds, lang)
-    fig, ax = _common.figure((10, 5.2))
-    fig.subplots_adjust(top=0.8, bottom=0.17, left=0.42, right=0.97)
+    spans = queries.spans(ds, list(rows["id"]))
+    fig, ax = _common.figure((10, 5.4))
+    fig.subplots_adjust(top=0.76, bottom=0.16, left=0.42, right=0.97)
+    lo, hi = pd.Timestamp("2015-01-01"), pd.Timestamp("2021-12-31")
+    left: Any = lo  # a date on the time axis (matplotlib converts it; its stubs want numbers)
     y = np.arange(len(rows))[::-1]
-    for yi, (_, r) in zip(y, rows.iterrows(), strict=True):
+    said = []
+    for yi, (_, r), (start, end) in zip(y, rows.iterrows(), spans.itertuples(index=False),
+                                        strict=True):  # fmt: skip
         colour = style.ASSERTOR_COLOURS[str(r["asserted_by"])]
-        if r["date_precision"] == "none":
-            ax.text(2015, yi, i18n.t("chart.opposition.undated", lang), va="center", fontsize=11,
+        when = i18n.date(str(r["date"]), str(r["date_precision"]), lang)
+        said.append(f"{when} {_common.according(r['asserted_by'], lang)} ({r['source_id']})")
+        if pd.isna(start):
+            ax.text(left, yi, i18n.t("chart.opposition.undated", lang), va="center", fontsize=11,
                     color=colour, fontstyle="italic")  # fmt: skip
             continue
-        year = int(str(r["date"])[:4])
-        ax.barh(yi, 1, left=year, height=0.55, color=colour)
-        ax.text(year + 1.08, yi, str(year), va="center", fontsize=12, fontweight="bold",
-                color=colour)  # fmt: skip
+        spanned: Any = _common.span(ax, yi, start, end, r["date_precision"], colour)
+        ax.text(spanned[1] + _common.DAY * 25, yi, when, va="center", fontsize=12,
+                fontweight="bold", color=colour)  # fmt: skip
     labels = [
         f"{r['label']}\n({_common.according(r['asserted_by'], lang)}, {r['source_id']})"
         for _, r in rows.iterrows()
     ]
     ax.set_yticks(y, labels, fontsize=11)
-    ax.set_xlim(2014.8, 2021.8)
-    ax.set_xticks([x + 0.5 for x in range(2015, 2022)], [str(x) for x in range(2015, 2022)])
+    ax.set_xlim(lo - _common.DAY * 60, hi + _common.DAY * 60)  # type: ignore[arg-type]
+    _common.time_axis(ax, lo, hi, lang)
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.grid(axis="y", visible=False)
+    fig.legend(handles=_assertors(rows, lang), loc="upper left", bbox_to_anchor=(0.005, 0.86),
+               ncol=4, fontsize=10, handletextpad=0.3, columnspacing=1.6)  # fmt: skip
     _common.titles(fig, "opposition", lang)
-    return _common.finish("04-for-profit-opposition", fig, rows, ds, lang)
+    text = i18n.t("chart.opposition.alt", lang, versions=i18n.t("chart.separator", lang).join(said))
+    return _common.finish("04-for-profit-opposition", fig, rows, ds, lang, text)

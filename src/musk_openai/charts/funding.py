@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import FixedLocator, NullLocator
 
@@ -30,7 +31,7 @@ def funding_sources(ds: Dataset, lang: str) -> Chart:
     """Every amount paid or pledged to OpenAI, on a log scale; each version on its own line."""
     rows = queries.funding_lanes(ds, lang)
     fig, ax = _common.figure((10, 8.4))
-    fig.subplots_adjust(top=0.83, bottom=0.1, left=0.39, right=0.97)
+    fig.subplots_adjust(top=0.8, bottom=0.1, left=0.39, right=0.97)
     y = np.arange(len(rows))[::-1]
     for yi, (_, r) in zip(y, rows.iterrows(), strict=True):
         _amount(ax, yi, r["value"], str(r["bound"]), str(r["kind"]), lang)
@@ -48,8 +49,27 @@ def funding_sources(ds: Dataset, lang: str) -> Chart:
     ax.set_yticks(y, list(rows["label"]), fontsize=10)
     ax.set_ylim(-0.7, len(rows) + 0.2)
     ax.grid(axis="y", visible=False)
+    kinds = [k for k in style.KIND_COLOURS if k in set(rows["kind"].astype(str))]
+    colours = _common.colour_legend({i18n.kind(k, lang): style.KIND_COLOURS[k] for k in kinds})
+    fig.legend(handles=colours, loc="upper left", bbox_to_anchor=(0.005, 0.905), ncol=4,
+               fontsize=10, handletextpad=0.3, columnspacing=1.6)  # fmt: skip
     handles = _common.bound_legend(["exact", "approximate", "upper_bound", "lower_bound"], lang)
-    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.005, 0.895), ncol=4,
-               fontsize=10, handletextpad=0.3, columnspacing=1.0)  # fmt: skip
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.005, 0.875), ncol=4,
+               fontsize=10, handletextpad=0.3, columnspacing=1.2)  # fmt: skip
     _common.titles(fig, "funding", lang)
-    return _common.finish("02-funding-sources", fig, rows, ds, lang, line_sep=" — ")
+    text = alt(rows, valuation, lang)
+    return _common.finish("02-funding-sources", fig, rows, ds, lang, text, line_sep=" — ")
+
+
+def alt(rows: pd.DataFrame, valuation: float, lang: str) -> str:
+    """Every amount drawn, by line name (who paid, what), lowest and highest first."""
+    by_name: dict[str, list[str]] = {}
+    for _, r in rows.iterrows():
+        name = str(r["label"]).split("\n")[0].split(",")[0]
+        amount = i18n.money_bound(r["value"], str(r["bound"]), lang, words=True)
+        by_name.setdefault(name, []).append(amount)
+    low, high = rows["value"].min(), rows["value"].max()
+    lines = _common.items(by_name.items(), lang)
+    return i18n.t("chart.funding.alt", lang, n=len(rows), low=i18n.money(low, lang, words=True),
+                  high=i18n.money(high, lang, words=True), lines=lines,
+                  valuation=i18n.money(valuation, lang, words=True))  # fmt: skip

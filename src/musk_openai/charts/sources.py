@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from .. import i18n, queries
 from ..data import Dataset
 from ..export import Chart
@@ -30,4 +32,19 @@ def facts_heatmap(ds: Dataset, lang: str) -> Chart:
     ax.tick_params(axis="y", rotation=0)
     ax.grid(False)
     _common.titles(fig, "sources", lang)
-    return _common.finish("05-sources", fig, cells, ds, lang)
+    return _common.finish("05-sources", fig, cells, ds, lang, alt(cells, lang))
+
+
+def alt(cells: pd.DataFrame, lang: str) -> str:
+    """The total, the rows each article supports, and the largest cell."""
+    per_source = cells.groupby("source", sort=False)["rows"].sum()
+    listed = [
+        (str(s), [i18n.t("chart.sources.rows", lang, n=int(n))]) for s, n in per_source.items()
+    ]
+    top = cells.sort_values("rows", ascending=False, kind="stable").iloc[0]
+    return i18n.t(
+        "chart.sources.alt", lang, total=int(cells["rows"].sum()),
+        per_source=_common.items(listed, lang),
+        top=i18n.t("chart.sources.top", lang, kind=top["kind"], source=top["source"],
+                   n=int(top["rows"])),
+    )  # fmt: skip
