@@ -162,6 +162,9 @@ def table(frame: pd.DataFrame, columns: list[str], lang: str, rows: Rows) -> Tab
     unknown = [c for c in columns if c not in frame.columns and c not in TEXT]
     if unknown:
         raise KeyError(f"no column {unknown} in the table; it has {list(frame.columns)}")
+    # The dataset's notes are written in English only: texts.toml gives their column no header
+    # in the other languages, and a column without a header is not shown in that language.
+    columns = [c for c in columns if i18n.t(f"table.{c}", lang)]
     shown = render(frame, columns, lang, rows)
     plain = frame.reindex(columns=[c for c in columns if c in frame.columns]).to_string(index=False)
     return Table(shown, plain)

@@ -28,6 +28,9 @@ MISSING = frozenset({"NaN", "NaT", "<NA>", "None", "nan"})
 #: A table cell this short never wraps (a date, an amount, an id).
 SHORT = 24
 IMAGE_TYPES = ("image/png", "image/svg+xml", "image/jpeg")
+#: The marker a notebook puts at the top of a language's cell, for JupyterLab: a page holds one
+#: language, so it goes (nbconvert's Markdown parser would split the tag from its text).
+MARKER_RE = re.compile(r"<kbd class=\"lang-marker\"[^>]*>[^<]*</kbd>[ \t]*\n?")
 
 
 def kept(cell: Any, lang: str) -> bool:
@@ -57,6 +60,8 @@ def for_language(nb: Any, lang: str, page_title: str) -> Any:
         caption=i18n.t("report.figure.unnamed", lang, question=page_title),
     )
     for cell in out.cells:
+        if cell.cell_type == "markdown":
+            cell.source = MARKER_RE.sub("", cell.source)
         if cell.cell_type != "code":
             continue
         cell.outputs = [o for o in cell.get("outputs", []) if o.get("output_type") != "stream"]
