@@ -106,7 +106,7 @@ def test_findings_2_3_5_15_custom_run_is_confined_quiet_and_reads_relative_paths
     assert proc.returncode == 0, proc.stderr
     out = tmp_path / "out"
     figures = sorted(p.name for p in (out / "figures" / "en").iterdir())
-    assert figures == [f"01-valuation-growth.{x}" for x in ("csv", "png", "svg")]
+    assert figures == [f"01-valuation-growth.{x}" for x in ("alt.txt", "csv", "png", "svg")]
     for f in (out / "figures" / "en").iterdir():
         assert f.stat().st_mode & 0o777 == 0o644, f
     assert f"figures (en): {out / 'figures' / 'en'}\n" in proc.stderr + "\n"
@@ -126,7 +126,7 @@ def test_finding_3_papermill_with_other_parameters_leaves_figures_alone(
     pfile = tmp_path / "params.yaml"
     pfile.write_text('start: "2019"\nlang: en\n')
     target = SCRATCH_FIGURES_DIR / "en"
-    created = [target / f"03-dispute-timeline.{x}" for x in ("csv", "png", "svg")]
+    created = [target / f"03-dispute-timeline.{x}" for x in ("alt.txt", "csv", "png", "svg")]
     existed = {p for p in created if p.exists()}
     try:
         for extra in (["-f", str(pfile)], ["-p", "start", "2020", "-p", "lang", "en"]):

@@ -20,6 +20,7 @@ Run in JupyterLab, :func:`setup` hides the cells of the other languages and the 
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,7 +139,8 @@ def setup(
 ) -> Story:
     """Check the notebook's parameters (``others``: its own, such as ``start`` and ``end``), load
     the dataset, set pandas' display; in a kernel, show only the prose of the run's language.
-    Nothing is printed."""
+    Nothing is printed for readers; a run that is not the canonical build says on stderr where
+    its figures go (pages never show stderr)."""
     p = params.validate(lang, formats, dpi, figures_dir, **others)
     start, end = params.check_window(
         others.get("start", params.DEFAULTS["start"]), others.get("end", params.DEFAULTS["end"])
@@ -146,4 +148,6 @@ def setup(
     pandas_display()
     ds = data.load()
     _show_language(p.lang)
+    if not p.canonical:
+        print(i18n.t("notebook.figures_elsewhere", p.lang, folder=p.figures_dir), file=sys.stderr)
     return Story(p, ds, start, end)
