@@ -352,9 +352,9 @@ def test_lab_renders_amounts_as_text_not_maths(lab: Lab, tmp_path: Path, name: s
     try:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(f"{lab.url}/lab/tree/notebooks/{name}.ipynb?token={lab.token}")
-        page.wait_for_selector(".jp-Notebook .jp-MarkdownOutput", timeout=60_000)
+        page.wait_for_selector(".jp-Notebook .jp-MarkdownOutput", timeout=180_000)
         page.wait_for_selector(
-            ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000
+            ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=180_000
         )
         page.click("text=Run", timeout=10_000)  # the Run menu
         page.click("text=Run All Cells", timeout=10_000)
@@ -362,7 +362,7 @@ def test_lab_renders_amounts_as_text_not_maths(lab: Lab, tmp_path: Path, name: s
             "() => [...document.querySelectorAll('.jp-InputArea-prompt')]"
             ".every(p => !p.textContent.includes('*'))"
             " && document.querySelectorAll('.jp-OutputArea-output').length > 3",
-            timeout=120_000,
+            timeout=300_000,
         )
         page.wait_for_timeout(1500)  # MathJax typesets after rendering
         page.screenshot(path=str(tmp_path / f"lab-{name}.png"), full_page=True)
