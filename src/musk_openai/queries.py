@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import i18n
+from . import dates, i18n
 from .data import Dataset
 from .params import DEFAULTS, check_window
 
@@ -219,6 +219,26 @@ def valuation_bars(ds: Dataset, lang: str) -> pd.DataFrame:
     return drawn.reset_index(drop=True)
 
 
+def when(date: str, lang: str) -> str:
+    """An EDTF date in the reader's language, without a word of its own: '2019 – 2020',
+    '… – mars 2023', '2018 ?'/'2018?'; an empty date is ``date.none`` of texts.toml."""
+    span = dates.span(date)
+    if span is None or span.precision == "none":
+        return i18n.date("", "none", lang)
+    sides = date.split("/")
+    out = []
+    for side in sides:
+        if side == dates.OPEN:
+            out.append("…")
+            continue
+        plain = side.rstrip("?~%")
+        mark = side[len(plain) :]
+        one = dates.span(plain)
+        assert one is not None
+        out.append(i18n.date(plain, one.precision, lang) + mark)
+    return " – ".join(out)
+
+
 def _lane(row: pd.Series, investors: list[str], lang: str) -> str:
     """The label of one line of the funding chart: who paid, when, who says so."""
     if row["kind"] == "funding_round":
@@ -228,7 +248,7 @@ def _lane(row: pd.Series, investors: list[str], lang: str) -> str:
     else:
         name = f"{row['payer']} · {i18n.kind(str(row['kind']), lang).lower()}"
     if row["date_precision"] != "none":
-        name += f", {i18n.date(row['date'], row['date_precision'], lang)}"
+        name += f", {when(str(row['date']), lang)}"
     if row["kind"] == "funding_round":  # the investors the article names
         name += f"\n({', '.join(investors)}…)"
     who = i18n.t("chart.according", lang, who=i18n.assertor(str(row["asserted_by"]), lang))
@@ -267,6 +287,7 @@ def timeline_rows(
             "source_id", "source_ids", "event_ids", "excerpt"]  # fmt: skip
     drawn = tl[cols].copy()
     drawn["label"] = [i18n.label(r, lang) for _, r in tl.iterrows()]
+    drawn["when"] = [when(str(d), lang) for d in tl["date"]]
     drawn["date_start"] = drawn["date_start"].dt.strftime("%Y-%m-%d")
     drawn["date_end"] = drawn["date_end"].dt.strftime("%Y-%m-%d")
     return drawn.reset_index(drop=True)
