@@ -63,8 +63,8 @@ LANGUAGES = ["fr", "en"]
 COLUMNS: dict[str, tuple[str, ...]] = {
     "sources": (
         "source_id", "file", "sha256", "first_heading", "language", "date_published",
-        "date_precision", "date_basis", "date_note", "covers", "outlets_cited", "publisher",
-        "author",
+        "date_precision", "date_basis", "date_note", "covers", "covers_fr", "outlets_cited",
+        "publisher", "author",
     ),
     "figures": (
         "id", "subject", "kind", "payer", "payee", "value", "unit", "bound", "date",

@@ -169,6 +169,7 @@ def sources_schema() -> pa.DataFrameSchema:
             "date_basis": _text(_one_of(["stated", "inferred"])),
             "date_note": _text(_required()),
             "covers": _text(_required()),
+            "covers_fr": _text(_required()),
             "outlets_cited": _text(),
             "publisher": _text(_required()),
             "author": _text(_required()),
