@@ -13,7 +13,7 @@ import pytest
 from musk_openai import data, queries
 from musk_openai.paths import data_dir
 
-FACT_TABLES = ("figures", "events", "members")
+FACT_TABLES = ("figures", "events", "members", "claims")
 
 
 def _raw(table: str) -> list[dict[str, str]]:
@@ -26,9 +26,12 @@ def test_every_table_loads_and_validates(ds: data.Dataset) -> None:
     assert len(ds.figures) == len(_raw("figures")) >= 16
     assert len(ds.events) == len(_raw("events")) >= 30
     assert len(ds.members) == len(_raw("members"))
+    assert len(ds.claims) == len(_raw("claims")) >= 30
     assert ds.figures["value"].dtype == "float64"
     assert isinstance(ds.figures["bound"].dtype, pd.CategoricalDtype)
     assert str(ds.events["date_start"].dtype).startswith("datetime64")
+    for df in (ds.figures, ds.events, ds.claims):
+        assert {"date_start", "date_end", "date_qualifier"} <= set(df.columns)
 
 
 def test_source_texts_are_the_coded_bytes(data_copy: Path) -> None:
@@ -79,7 +82,7 @@ def test_every_cited_source_exists(data_copy: Path) -> None:
     assert cited <= known
     assert cited == known, "a source no row cites"
     # The loader refuses a source that no row cites (here S003, once its rows are gone).
-    for table in ("figures", "events"):
+    for table in ("figures", "events", "claims"):
         path = data_copy / f"{table}.csv"
         rows = path.read_text(encoding="utf-8").splitlines(keepends=True)
         path.write_text("".join(r for r in rows if ",S003," not in r), encoding="utf-8")
@@ -93,18 +96,53 @@ def test_each_dispute_has_two_versions_from_distinct_assertors(
 ) -> None:
     assert set(ds.disputes["subject"]) == {
         "musk_contribution",
-        "musk_pledge",
-        "musk_opposes_for_profit",
+        "musk_stops_funding",
+        "musk_departure_reason",
+        "musk_involvement_after_leaving",
+        "musk_misled_on_openness",
+        "founding_agreement",
+        "microsoft_control",
     }
-    for subject in ds.disputes["subject"]:
-        v = queries.versions(ds, subject)
-        pairs = set(zip(v["asserted_by"], v["source_id"], strict=True))
-        assert len(pairs) >= 2, subject
-        assert v["asserted_by"].nunique() >= 2, subject
+    assert (ds.disputes["note"].str.len() > 40).all(), "each dispute says why it is one"
+    for d in ds.disputes.itertuples():
+        v = queries.versions(ds, str(d.subject), str(d.table))
+        voice = v["claimant" if d.table == "claims" else "asserted_by"].astype(str)
+        assert len(set(zip(voice, v["source_id"], strict=True))) >= 2, d.subject
+        assert voice.nunique() >= 2 or v["source_id"].nunique() >= 2, d.subject
     # The loader refuses a dispute with a single version.
-    msg = _break(data_copy, "disputes", "musk_pledge,figures,", "lawsuit_claim,figures,")
-    assert "disputes.csv, line 3 (subject lawsuit_claim), column 'subject'" in msg, msg
+    msg = _break(
+        data_copy,
+        "disputes",
+        "musk_stops_funding,events,date,",
+        "musk_refund_demand,figures,value,",
+    )
+    assert "disputes.csv, line 3 (subject musk_refund_demand), column 'subject'" in msg, msg
     assert "a dispute needs at least two versions" in msg, msg
+
+
+def test_compatible_versions_are_no_dispute(ds: data.Dataset, data_copy: Path) -> None:
+    """A dispute lists versions that cannot all be true: dates that overlap, or amounts that
+    can both hold, are refused, and every listed date dispute has two disjoint dates."""
+    for d in ds.disputes[ds.disputes["conflict"] == "date"].itertuples():
+        v = queries.versions(ds, str(d.subject), str(d.table))
+        lo = v["date_start"].fillna(pd.Timestamp("0001-01-01"))
+        hi = v["date_end"].fillna(pd.Timestamp("9999-12-31"))
+        dated = v["date_precision"] != "none"
+        pairs = [(i, j) for i in v.index[dated] for j in v.index[dated] if i < j]
+        assert any(hi[i] < lo[j] or hi[j] < lo[i] for i, j in pairs), d.subject
+    path = data_copy / "disputes.csv"
+    text = path.read_text(encoding="utf-8")
+    # S001's « mars 2024 » and S003's « jeudi dernier » (22 Feb to 28 Mar 2024) overlap.
+    path.write_text(text + "lawsuit_filed,events,date,Quand ?,When?,S001 vs S003\n", "utf-8")
+    with pytest.raises(data.DataError) as err:
+        data.load(data_copy)
+    msg = str(err.value)
+    assert "disputes.csv, line 9 (subject lawsuit_filed), column 'conflict'" in msg, msg
+    assert "dates can all be true" in msg and "E27" in msg and "E28" in msg, msg
+    # The billion promised (S002) and the billion Musk said to announce (S004): same amount.
+    path.write_text(text + "one_billion_initial_commitment,figures,value,Q ?,Q?,n\n", "utf-8")
+    with pytest.raises(data.DataError, match="line 9 .*column 'conflict': no two amounts"):
+        data.load(data_copy)
 
 
 def test_musk_contribution_keeps_every_version(ds: data.Dataset) -> None:
@@ -117,6 +155,11 @@ def test_musk_contribution_keeps_every_version(ds: data.Dataset) -> None:
         (100e6, "approximate", "Elon Musk", "S004"),
         (45e6, "upper_bound", "OpenAI", "S004"),
     }
+    # Each kind is the text's word: « apporté », « contribuant », « don », « investis ».
+    kinds = dict(zip(ds.figures["id"], ds.figures["kind"].astype(str), strict=True))
+    assert [kinds[f] for f in ("F04", "F05", "F06", "F07", "F08")] == [
+        "contribution", "contribution", "donation", "donation", "investment",
+    ]  # fmt: skip
 
 
 def test_valuation_before_and_after_october_2024(ds: data.Dataset) -> None:
@@ -130,12 +173,19 @@ def test_valuation_before_and_after_october_2024(ds: data.Dataset) -> None:
 
 def test_microsoft_investments_and_stake(ds: data.Dataset) -> None:
     m = queries.microsoft_investments(ds)
-    assert list(zip(m["value"], m["date"], strict=True)) == [(1e9, "2019"), (10e9, "2023")]
-    assert set(m["date_basis"]) == {"relative"}, "neither date is stated outright in the text"
-    stake = ds.figures[ds.figures["kind"] == "stake"]
-    assert list(zip(stake["payer"], stake["value"], stake["unit"], strict=True)) == [
-        ("Microsoft", 49.0, "percent")
+    assert list(zip(m["value"], m["bound"], m["date"], strict=True)) == [
+        (1e9, "exact", "2019/2020"),  # « Peu de temps après » a 2019 event
+        (10e9, "exact", "../2023-03"),  # « Récemment », in March 2023
+        (1e9, "lower_bound", "2024-03"),  # « des milliards », as of March 2024
     ]
+    assert list(m["subject"]) == [
+        "microsoft_investment_1bn", "microsoft_investment_10bn", "microsoft_investment_cumulative",
+    ]  # fmt: skip
+    assert list(m["date_basis"]) == ["relative", "relative", "publication"]
+    stake = ds.figures[ds.figures["kind"] == "stake"]
+    assert list(
+        zip(stake["payer"], stake["payee"], stake["value"], stake["unit"], strict=True)
+    ) == [("Microsoft", "OpenAI for-profit arm", 49.0, "percent")]
 
 
 def test_lawsuit_filed_dropped_refiled(ds: data.Dataset) -> None:
@@ -166,23 +216,42 @@ def test_named_rivals_match_their_count(ds: data.Dataset, data_copy: Path) -> No
 
 
 def test_dates_never_claim_more_precision_than_given(ds: data.Dataset) -> None:
-    for df in (ds.figures, ds.events):
+    for df in (ds.figures, ds.events, ds.claims):
         width = (df["date_end"] - df["date_start"]).dt.days
         assert (width[df["date_precision"] == "year"] >= 364).all()
         assert (width[df["date_precision"] == "month"] >= 27).all()
         assert (width[df["date_precision"] == "day"] == 0).all()
+        assert (width[df["date_precision"] == "interval"].dropna() > 0).all()
+        interval = df[df["date_precision"] == "interval"]
+        assert (interval["date_start"].notna() | interval["date_end"].notna()).all()
         assert df.loc[df["date_precision"] == "none", "date_start"].isna().all()
+        hedged = (df["date_qualifier"] != "") | (df["date_precision"] == "interval")
+        assert (df.loc[hedged, "date_note"].str.len() > 0).all()
     days = ds.events[ds.events["date_precision"] == "day"]
     assert list(days["date"]) == ["2024-10-02"]
+    # « Aucun accord n'ayant pu être trouvé » after the 2018 proposal: 2018, uncertain.
+    left = ds.events.set_index("id").loc["E14"]
+    assert (left["date"], left["date_qualifier"]) == ("2018?", "uncertain")
 
 
 def test_timeline_merges_agreeing_reports_only(ds: data.Dataset) -> None:
     t = queries.timeline(ds)
     founded = t[t["subject"] == "openai_founded"]
     assert len(founded) == 1 and founded["source_ids"].iloc[0] == "S000, S001, S002, S003"
-    opposed = t[t["subject"] == "musk_opposes_for_profit"]
-    assert sorted(opposed["date"]) == ["2017", "2018", "2020"]
+    # The filing is not « March 2024 · S000, S001, S003, S004 »: each date stays its own row,
+    # and the articles that give no date of their own are not drawn.
+    filed = t[t["subject"] == "lawsuit_filed"]
+    assert sorted(zip(filed["date"], filed["source_ids"], strict=True)) == [
+        ("2024-02-22/2024-03-28", "S003"),
+        ("2024-03", "S001"),
+    ]
+    left = t[t["subject"] == "musk_leaves"]
+    assert sorted(zip(left["date"], left["source_ids"], strict=True)) == [
+        ("2018", "S002, S003"),
+        ("2018?", "S001"),
+    ]
     assert t["date_start"].is_monotonic_increasing
+    assert t["date_start"].notna().all() and t["date_end"].notna().all()
 
 
 def test_unknown_subject_is_a_clear_error(ds: data.Dataset) -> None:

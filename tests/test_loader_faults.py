@@ -20,7 +20,7 @@ FIGURES_HEADER = (
     "id,subject,kind,payer,payee,value,unit,bound,date,date_precision,date_basis,date_note,"
     "asserted_by,source_id,excerpt,label_fr,label_en,note"
 )
-MEMBERS_HEADER = "id,figure_id,member,role,source_id,excerpt"
+MEMBERS_HEADER = "id,figure_id,member,role,source_id,excerpt,note"
 
 
 def _replace(folder: Path, table: str, old: str, new: str) -> None:
@@ -95,24 +95,43 @@ def test_empty_disputes_table_is_refused(data_copy: Path) -> None:
 
 def test_dispute_with_one_version_is_refused(data_copy: Path) -> None:
     path = data_copy / "disputes.csv"
-    path.write_text(path.read_text(encoding="utf-8") + "lawsuit_claim,figures,q,q,\n", "utf-8")
+    path.write_text(path.read_text(encoding="utf-8") + "musk_refund_demand,figures,value,q,q,n\n")
     msg = _error(data_copy)
-    assert "disputes.csv, line 5 (subject lawsuit_claim), column 'subject'" in msg, msg
+    assert "disputes.csv, line 9 (subject musk_refund_demand), column 'subject'" in msg, msg
     assert "a dispute needs at least two versions" in msg, msg
     assert "found 1: F" in msg, msg
 
 
 def test_dispute_versions_from_one_voice_in_one_source_are_refused(data_copy: Path) -> None:
-    # A second row for lawsuit_claim, told by the same voice in the same article.
+    # A second row for musk_refund_demand, told by the same voice in the same article.
     path = data_copy / "figures.csv"
     rows = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    (row,) = [r for r in rows if ",lawsuit_claim," in r]
+    (row,) = [r for r in rows if ",musk_refund_demand," in r]
     path.write_text("".join(rows) + "F99" + row[3:], encoding="utf-8")
     path = data_copy / "disputes.csv"
-    path.write_text(path.read_text(encoding="utf-8") + "lawsuit_claim,figures,q,q,\n", "utf-8")
+    path.write_text(path.read_text(encoding="utf-8") + "musk_refund_demand,figures,value,q,q,n\n")
     msg = _error(data_copy)
-    assert "disputes.csv, line 5 (subject lawsuit_claim), column 'subject'" in msg, msg
+    assert "disputes.csv, line 9 (subject musk_refund_demand), column 'subject'" in msg, msg
     assert "different sources or voices" in msg, msg
+
+
+def test_dispute_without_note_is_refused(data_copy: Path) -> None:
+    path = data_copy / "disputes.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[7] = "microsoft_control,claims,content,Q ?,Q?,\n"
+    path.write_text("".join(lines), "utf-8")
+    msg = _error(data_copy)
+    assert "disputes.csv, line 8 (subject microsoft_control), column 'note'" in msg, msg
+    assert "why its versions cannot all be true" in msg, msg
+
+
+def test_interval_without_note_is_refused(data_copy: Path) -> None:
+    # A stated year made an interval: the note must say which words of the text give it.
+    _replace(data_copy, "events", "E09,musk_takeover_attempt,governance,2018,year,stated,,",
+             "E09,musk_takeover_attempt,governance,2018/2019,interval,stated,,")  # fmt: skip
+    msg = _error(data_copy)
+    assert "events.csv, line 10 (id E09), column 'date_note'" in msg, msg
+    assert "or an interval needs a date_note" in msg and msg.count("\n  ") == 1, msg
 
 
 # Finding 3: messages a user can act on -------------------------------------------------------
@@ -129,7 +148,7 @@ def test_missing_column_is_named_with_the_header_to_use(data_copy: Path) -> None
 
 
 def test_extra_column_is_named(data_copy: Path) -> None:
-    _bytes(data_copy, "members", lambda b: b.replace(b"excerpt\n", b"excerpt,foo\n", 1))
+    _bytes(data_copy, "members", lambda b: b.replace(b",note\n", b",note,foo\n", 1))
     msg = _error(data_copy)
     assert f"members.csv: unexpected column 'foo' (the header must be: {MEMBERS_HEADER})" in msg
     assert "column_in_schema" not in msg
@@ -221,7 +240,7 @@ def test_many_malformed_rows_are_capped(data_copy: Path) -> None:
     path = data_copy / "members.csv"
     path.write_text(path.read_text(encoding="utf-8") + "M99,F03\n" * 500, encoding="utf-8")
     msg = _error(data_copy)
-    assert "members.csv, line 10: 2 values, but the header has 6 columns" in msg, msg
+    assert "members.csv, line 10: 2 values, but the header has 7 columns" in msg, msg
     assert "... and 480 more problems" in msg and len(msg.splitlines()) < 30, msg
 
 
@@ -387,7 +406,7 @@ def test_row_with_missing_values(data_copy: Path) -> None:
     path = data_copy / "members.csv"
     path.write_text(path.read_text(encoding="utf-8") + "M99,F03\n", encoding="utf-8")
     msg = _error(data_copy)
-    assert "members.csv, line 10: 2 values, but the header has 6 columns" in msg, msg
+    assert "members.csv, line 10: 2 values, but the header has 7 columns" in msg, msg
 
 
 def test_row_with_too_many_values(data_copy: Path) -> None:
@@ -405,9 +424,10 @@ def test_unclosed_quote_names_the_row(data_copy: Path) -> None:
 
 def test_quote_never_closed_at_end_of_file(data_copy: Path) -> None:
     path = data_copy / "events.csv"
-    path.write_text(path.read_text(encoding="utf-8") + 'E99,"unclosed,quote\n', "utf-8")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + 'E99,"unclosed,quote\n', "utf-8")
     msg = _error(data_copy)
-    assert "events.csv, line 40: " in msg and "never closed" in msg, msg
+    assert f"events.csv, line {text.count(chr(10)) + 1}: " in msg and "never closed" in msg, msg
 
 
 def test_nul_byte_in_a_value(data_copy: Path) -> None:
@@ -458,6 +478,7 @@ def test_header_lines_are_the_schema_columns() -> None:
         "figures": schema.figures_schema({}),
         "events": schema.events_schema({}),
         "members": schema.members_schema({}, []),
+        "claims": schema.claims_schema({}),
         "disputes": schema.disputes_schema({}),
     }
     for table, sch in schemas.items():

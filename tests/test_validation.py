@@ -32,7 +32,7 @@ CASES = [
     ("bad date", "events", "E25", "date", "2023-13", "not a real calendar date"),
     ("day on a month", "events", "E25", "date", "2023-11-30", "never add a day"),
     ("impossible day", "events", "E38", "date", "2024-02-30", "not a real calendar date"),
-    ("made-up day", "figures", "F13", "date", "2019-06-15", "never add a day"),
+    ("made-up day", "figures", "F01", "date", "2024-10-15", "never add a day"),
     ("negative amount", "figures", "F01", "value", "-157000000000", "positive number"),
     ("amount in words", "figures", "F03", "value", "6,6 milliards", "positive number"),
     ("unknown source", "figures", "F14", "source_id", "S099", "unknown source id"),
@@ -52,7 +52,30 @@ CASES = [
     ("derived date without note", "events", "E06", "date_note", "", "date_note"),
     ("percent over 100", "figures", "F15", "value", "149", "between 0 and 100"),
     ("unknown figure in members", "members", "M01", "figure_id", "F99", "unknown figure id"),
+    # EDTF dates (dates.py)
+    ("interval ends first", "events", "E28", "date", "2024-03-28/2024-02-22", "ends before"),
+    ("not EDTF", "events", "E28", "date", "22/02/2024-28/03/2024", "EDTF"),
+    ("level 2 EDTF", "events", "E28", "date", "[2024-02-22,2024-02-29]", "EDTF"),
+    ("interval side unreal", "events", "E28", "date", "2024-02-22/2024-02-30", "EDTF"),
+    ("interval as a month", "events", "E28", "date_precision", "month", "does not match"),
+    ("uncertain without note", "events", "E27", "date", "2024-03?", "uncertain (?)"),
+    ("day on an interval", "figures", "F13", "date", "2019-06-15", "never add a day"),
+    # claims.csv
+    ("claim without claimant", "claims", "C01", "claimant", "", "needs its claimant"),
+    ("unknown claimant", "claims", "C01", "claimant", "Bloomberg", "unknown claimant"),
+    ("claim not verbatim", "claims", "C18", "excerpt", "OpenAI est en désaccord", "verbatim"),
+    ("unknown stance", "claims", "C18", "stance", "shrugs", "must be one of"),
+    ("unknown suit", "claims", "C15", "proceeding", "musk_v_apple", "must be one of"),
+    ("claim date without basis", "claims", "C01", "date_basis", "none", "date_basis"),
 ]
+
+
+#: The column an error names when it is not the one edited (a rule that ties two columns).
+NAMED_COLUMN = {
+    "moins de": "bound",
+    "does not match": "date",
+    "uncertain (?)": "date_note",
+}
 
 
 @pytest.mark.parametrize(
@@ -67,7 +90,7 @@ def test_malformed_row_is_named(
     with pytest.raises(data.DataError) as err:
         data.load(data_copy)
     msg = str(err.value)
-    wanted_column = "bound" if says == "moins de" else column
+    wanted_column = NAMED_COLUMN.get(says, column)
     assert f"{table}.csv" in msg
     assert f"line {line} " in msg, msg
     assert re.search(rf"column '{wanted_column}'", msg), msg
@@ -102,8 +125,10 @@ def test_edited_source_text(data_copy: Path) -> None:
 
 def test_malformed_csv_line(data_copy: Path) -> None:
     p = data_copy / "events.csv"
-    p.write_text(p.read_text(encoding="utf-8") + 'E99,"unclosed,quote\n', "utf-8")
-    with pytest.raises(data.DataError, match=r"events.csv, line 40: .* never closed"):
+    text = p.read_text(encoding="utf-8")
+    p.write_text(text + 'E99,"unclosed,quote\n', "utf-8")
+    line = text.count("\n") + 1
+    with pytest.raises(data.DataError, match=rf"events.csv, line {line}: .* never closed"):
         data.load(data_copy)
 
 

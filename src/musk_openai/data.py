@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from . import cache, loading
+from . import cache, dates, loading
 from .cache import NO_CACHE_ENV as NO_CACHE_ENV
 from .loading import TABLES as TABLES
 from .loading import DataError as DataError
@@ -42,6 +42,7 @@ class Dataset:
     figures: pd.DataFrame
     events: pd.DataFrame
     members: pd.DataFrame
+    claims: pd.DataFrame
     disputes: pd.DataFrame
     texts: dict[str, str]
     folder: Path
@@ -104,24 +105,29 @@ def _validate_all(root: Path, tables: Mapping[str, Table], files: Mapping[str, b
     _validate(t["figures"], schema.figures_schema(texts))
     _validate(t["events"], schema.events_schema(texts))
     _validate(t["members"], schema.members_schema(texts, list(t["figures"].frame["id"])))
-    subjects = {name: list(t[name].frame["subject"]) for name in ("figures", "events")}
+    _validate(t["claims"], schema.claims_schema(texts))
+    subjects = {name: list(t[name].frame["subject"]) for name in ("figures", "events", "claims")}
     _validate(t["disputes"], schema.disputes_schema(subjects))
     for name, problems in schema.cross_table(tables).items():
         raise loading.error(f"{rel(tables[name].path)} failed validation", problems, _FIX)
 
 
-def _date_bounds(df: pd.DataFrame, date: str, precision: str) -> pd.DataFrame:
-    """Add ``date_start``/``date_end``: the first and last day a partial date can mean."""
+def _date_bounds(df: pd.DataFrame, date: str) -> pd.DataFrame:
+    """Add ``date_start``/``date_end`` (the first and last day an EDTF date can mean; NaT when
+    the text gives none, or for the open side of an interval) and ``date_qualifier``."""
     nat = np.datetime64("NaT", "us")
     starts: list[np.datetime64] = []
     ends: list[np.datetime64] = []
-    for d, p in zip(df[date], df[precision], strict=True):
-        span = loading.date_span(d) if p != "none" and d else None
-        starts.append(np.datetime64(span[0], "us") if span else nat)
-        ends.append(np.datetime64(span[1], "us") if span else nat)
+    qualifiers: list[str] = []
+    for d in df[date]:
+        span = dates.span(d)
+        starts.append(np.datetime64(span.start, "us") if span and span.start else nat)
+        ends.append(np.datetime64(span.end, "us") if span and span.end else nat)
+        qualifiers.append(span.qualifier if span else "")
     df = df.copy()
     df["date_start"] = pd.Series(np.array(starts, dtype="datetime64[us]"), index=df.index)
     df["date_end"] = pd.Series(np.array(ends, dtype="datetime64[us]"), index=df.index)
+    df["date_qualifier"] = pd.Series(qualifiers, index=df.index, dtype=str)
     return df
 
 
@@ -132,15 +138,14 @@ def _categorize(df: pd.DataFrame, columns: dict[str, list[str]]) -> pd.DataFrame
     return df
 
 
-def _type_dated(df: pd.DataFrame, kinds: list[str]) -> pd.DataFrame:
-    df = _date_bounds(df, "date", "date_precision")
+def _type_dated(df: pd.DataFrame, categories: dict[str, list[str]]) -> pd.DataFrame:
+    df = _date_bounds(df, "date")
     return _categorize(
         df,
         {
-            "kind": kinds,
+            **categories,
             "date_precision": loading.DATE_PRECISIONS,
             "date_basis": loading.DATE_BASES,
-            "asserted_by": loading.ASSERTORS,
         },
     )
 
@@ -148,21 +153,26 @@ def _type_dated(df: pd.DataFrame, kinds: list[str]) -> pd.DataFrame:
 def _typed(root: Path, tables: Mapping[str, Table], texts: dict[str, str]) -> Dataset:
     """The validated text tables, typed: categories, numbers, date bounds, ``contested``."""
     lo = loading
-    sources = _date_bounds(tables["sources"].frame, "date_published", "date_precision")
+    sources = _date_bounds(tables["sources"].frame, "date_published").drop(columns="date_qualifier")
     sources = _categorize(sources, {"date_precision": lo.DATE_PRECISIONS, "language": lo.LANGUAGES})
     disputes = tables["disputes"].frame.copy()
-    figures = _type_dated(tables["figures"].frame, lo.FIGURE_KINDS)
+    voiced = {"asserted_by": lo.ASSERTORS}
+    figures = _type_dated(tables["figures"].frame, {"kind": lo.FIGURE_KINDS, **voiced})
     figures["value"] = figures["value"].astype("float64")
     figures = _categorize(figures, {"unit": lo.UNITS, "bound": lo.BOUNDS})
     figures["contested"] = figures["subject"].isin(
         disputes.loc[disputes["table"] == "figures", "subject"]
     )
-    events = _type_dated(tables["events"].frame, lo.EVENT_KINDS)
+    events = _type_dated(tables["events"].frame, {"kind": lo.EVENT_KINDS, **voiced})
     events["contested"] = events["subject"].isin(
         disputes.loc[disputes["table"] == "events", "subject"]
     )
     members = _categorize(tables["members"].frame, {"role": lo.MEMBER_ROLES})
-    return Dataset(sources, figures, events, members, disputes, texts, root)
+    claims = _type_dated(tables["claims"].frame, {"claimant": lo.CLAIMANTS, "stance": lo.STANCES})
+    claims["contested"] = claims["subject"].isin(
+        disputes.loc[disputes["table"] == "claims", "subject"]
+    )
+    return Dataset(sources, figures, events, members, claims, disputes, texts, root)
 
 
 def load(folder: str | os.PathLike[str] | None = None) -> Dataset:
@@ -179,18 +189,21 @@ def load(folder: str | os.PathLike[str] | None = None) -> Dataset:
 def _code() -> str:
     """The SHA-256 of everything that decides whether a dataset is valid.
 
-    That is this package's loader and schema, and the versions of Python, pandas and pandera
-    (read from pandera's version file: importing pandera, or importlib.metadata, is slow).
+    That is this package's loader and schema, and the versions of Python, pandas, pandera and
+    edtf (read from their files: importing them, or importlib.metadata, is slow).
     """
     from importlib.util import find_spec
 
     h = hashlib.sha256(f"{sys.version_info[:2]} pandas {pd.__version__}".encode())
-    spec = find_spec("pandera")
-    if spec is not None and spec.origin is not None:
-        version_file = Path(spec.origin).parent / "_version.py"
-        h.update(version_file.read_bytes() if version_file.is_file() else spec.origin.encode())
+    for package in ("pandera", "edtf"):
+        spec = find_spec(package)
+        if spec is not None and spec.origin is not None:  # its dist-info folder names its version
+            site = Path(spec.origin).parent.parent
+            h.update(" ".join(sorted(p.name for p in site.glob(f"{package}-*.dist-info"))).encode())
+            h.update(spec.origin.encode())
     here = Path(__file__).parent
-    for name in ("data.py", "schema.py", "loading.py", "cache.py"):
+    modules = ("data.py", "schema.py", "hints.py", "crosscheck.py", "dates.py", "loading.py")
+    for name in (*modules, "cache.py"):
         h.update((here / name).read_bytes())
     return h.hexdigest()
 

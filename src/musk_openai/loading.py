@@ -7,9 +7,7 @@ or a blank line never shifts the numbers), the column, what is wrong and how to 
 
 from __future__ import annotations
 
-import calendar
 import csv
-import datetime as dt
 import io
 import os
 import re
@@ -19,12 +17,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
+from . import dates, paths
 
-TABLES = ("sources", "figures", "events", "members", "disputes")
+TABLES = ("sources", "figures", "events", "members", "claims", "disputes")
 
 # The vocabularies of the dataset (the schema in schema.py checks them; the loader types them).
-DATE_PRECISIONS = ["day", "month", "year", "none"]
+DATE_PRECISIONS = dates.PRECISIONS  # day, month, year, interval, none
 DATE_BASES = ["stated", "relative", "publication", "inferred", "none"]
 BOUNDS = ["exact", "approximate", "upper_bound", "lower_bound"]
 UNITS = ["USD", "percent", "count"]
@@ -33,6 +31,7 @@ FIGURE_KINDS = [
     "funding_round",
     "investment",
     "donation",
+    "contribution",  # money given, the text saying neither gift nor investment (« apporté »)
     "pledge",
     "lawsuit_claim",
     "stake",
@@ -41,14 +40,31 @@ FIGURE_KINDS = [
 EVENT_KINDS = ["founding", "governance", "funding", "legal", "statement", "product", "rival"]
 ASSERTORS = ["article", "Elon Musk", "OpenAI", "OpenAI employee", "Semafor", "The Verge"]
 MEMBER_ROLES = ["investor", "rival"]
+#: Who makes a claim (claims.csv): the assertors, and the people who speak for OpenAI.
+CLAIMANTS = [
+    *ASSERTORS,
+    "Jason Kwon (OpenAI)",
+    "Sam Altman (OpenAI)",
+    "OpenAI insiders",
+]
+#: What a claimant does with a claim.
+STANCES = [
+    "alleges", "demands", "denies", "rebuts", "asserts", "characterises", "contests",
+    "reports", "concludes", "doubts", "praises", "criticises", "threatens", "observes",
+]  # fmt: skip
+#: The suits: the first (filed 2024, dropped June 2024) and the one refiled in August 2024.
+PROCEEDINGS = ["musk_v_openai_2024", "musk_v_openai_2024_refiled"]
+#: What a dispute is about: a date, an amount, or what happened (the versions' content).
+CONFLICTS = ["date", "value", "content"]
+DISPUTE_TABLES = ["figures", "events", "claims"]
 LANGUAGES = ["fr", "en"]
 
 #: The header line of every table, in order.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "sources": (
         "source_id", "file", "sha256", "first_heading", "language", "date_published",
-        "date_precision", "date_basis", "date_note", "covers", "outlets_cited", "publisher",
-        "author",
+        "date_precision", "date_basis", "date_note", "covers", "covers_fr", "outlets_cited",
+        "publisher", "author",
     ),
     "figures": (
         "id", "subject", "kind", "payer", "payee", "value", "unit", "bound", "date",
@@ -59,8 +75,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "id", "subject", "kind", "date", "date_precision", "date_basis", "date_note",
         "asserted_by", "source_id", "excerpt", "label_fr", "label_en", "note",
     ),
-    "members": ("id", "figure_id", "member", "role", "source_id", "excerpt"),
-    "disputes": ("subject", "table", "question_fr", "question_en", "note"),
+    "members": ("id", "figure_id", "member", "role", "source_id", "excerpt", "note"),
+    "claims": (
+        "id", "proceeding", "claimant", "target", "subject", "stance", "date", "date_precision",
+        "date_basis", "date_note", "source_id", "excerpt", "label_fr", "label_en", "note",
+    ),
+    "disputes": ("subject", "table", "conflict", "question_fr", "question_en", "note"),
 }  # fmt: skip
 
 #: The column that names a row in messages.
@@ -152,25 +172,9 @@ def data_root(folder: str | os.PathLike[str] | None) -> Path:
         )
     raise DataError(
         f"The data folder {rel(root)} {what}. Pass the path of a copy of data/ "
-        "(a folder holding sources.csv, figures.csv, events.csv, members.csv and disputes.csv)."
+        "(a folder holding sources.csv, figures.csv, events.csv, members.csv, claims.csv and "
+        "disputes.csv)."
     )
-
-
-def date_span(text: str) -> tuple[dt.date, dt.date] | None:
-    """The first and last day ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` can mean; None if unreal."""
-    m = re.fullmatch(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", text)
-    if m is None:
-        return None
-    year, month, day = int(m[1]), int(m[2] or 0), int(m[3] or 0)
-    try:
-        if not month:
-            return dt.date(year, 1, 1), dt.date(year, 12, 31)
-        if not day:
-            first = dt.date(year, month, 1)
-            return first, first.replace(day=calendar.monthrange(year, month)[1])
-        return dt.date(year, month, day), dt.date(year, month, day)
-    except ValueError:  # year 0000, month 13, February 30...
-        return None
 
 
 @dataclass(frozen=True)

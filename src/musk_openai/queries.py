@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import i18n
+from . import dates, i18n
 from .data import Dataset
 from .params import DEFAULTS, check_window
 
@@ -21,27 +21,72 @@ FIGURE_COLUMNS = ["id", "subject", "kind", "payer", "value", "unit", "bound", "d
                   "date_precision", "asserted_by", "source_id", "excerpt"]  # fmt: skip
 
 
-def versions(ds: Dataset, subject: str) -> pd.DataFrame:
-    """Every version of one figure or event, one row per assertor and source, never merged."""
-    table = "figures" if subject in set(ds.figures["subject"]) else "events"
-    df: pd.DataFrame = getattr(ds, table)
-    rows = df[df["subject"] == subject]
-    if rows.empty:
-        known = sorted(set(ds.figures["subject"]) | set(ds.events["subject"]))
-        raise KeyError(f"unknown subject {subject!r}; known subjects: {', '.join(known)}")
-    return rows.reset_index(drop=True)
+def versions(ds: Dataset, subject: str, table: str | None = None) -> pd.DataFrame:
+    """Every version of one figure, event or claim, one row per assertor and source, never merged.
+
+    ``table``: ``figures``, ``events`` or ``claims``; by default the first that has the subject.
+    """
+    tables = [table] if table else ["figures", "events", "claims"]
+    for name in tables:
+        df: pd.DataFrame = getattr(ds, name)
+        rows = df[df["subject"] == subject]
+        if not rows.empty:
+            return rows.reset_index(drop=True)
+    known = sorted({s for name in tables for s in getattr(ds, name)["subject"]})
+    raise KeyError(f"unknown subject {subject!r}; known subjects: {', '.join(known)}")
 
 
 def contested(ds: Dataset) -> pd.DataFrame:
-    """All versions of every disputed figure and event, with the dispute's question."""
+    """All versions of every dispute, with the dispute's question, conflict and note."""
     parts = []
     for d in ds.disputes.itertuples(index=False):
-        v = versions(ds, str(d.subject)).copy()
+        v = versions(ds, str(d.subject), str(d.table)).copy()
+        if "claimant" in v.columns:  # a claim's voice, under the name the other tables use
+            v["asserted_by"] = v["claimant"].astype(str)
+        v.insert(0, "dispute_note", str(d.note))
+        v.insert(0, "conflict", str(d.conflict))
         v.insert(0, "question_en", str(d.question_en))
         v.insert(0, "question_fr", str(d.question_fr))
         v.insert(0, "table", str(d.table))
         parts.append(v)
     return pd.concat(parts, ignore_index=True)
+
+
+#: Who is on which side of the suits, by claimant (anyone else: the article, a bystander).
+SIDES = {
+    "Elon Musk": "Musk",
+    "OpenAI": "OpenAI",
+    "Jason Kwon (OpenAI)": "OpenAI",
+    "Sam Altman (OpenAI)": "OpenAI",
+    "OpenAI employee": "OpenAI",
+    "OpenAI insiders": "OpenAI",
+}
+#: The columns of a claim that say what it is and where it comes from.
+CLAIM_COLUMNS = ["id", "proceeding", "side", "claimant", "target", "subject", "stance", "date",
+                 "date_precision", "date_start", "date_end", "date_note", "source_id", "excerpt",
+                 "label_fr", "label_en", "note", "contested"]  # fmt: skip
+
+
+def claims(ds: Dataset) -> pd.DataFrame:
+    """Every claim, one row per claim and per source, with its ``side`` (Musk, OpenAI, other):
+    by suit (suits first, then public statements), subject and id."""
+    c = ds.claims.copy()
+    c["side"] = [SIDES.get(str(x), "other") for x in c["claimant"]]
+    c["_suit"] = c["proceeding"] == ""
+    return c.sort_values(["_suit", "proceeding", "subject", "id"])[CLAIM_COLUMNS].reset_index(
+        drop=True
+    )
+
+
+def lawsuit_claims(ds: Dataset, proceeding: str | None = None) -> pd.DataFrame:
+    """Each suit's allegations and demands (Musk's side), then OpenAI's answers, then what the
+    articles observe: one row per claim and per source, never merged."""
+    c = claims(ds)
+    c = c[c["proceeding"] != ""] if proceeding is None else c[c["proceeding"] == proceeding]
+    order = {"Musk": 0, "OpenAI": 1, "other": 2}
+    c = c.assign(_side=c["side"].map(order))
+    c = c.sort_values(["proceeding", "_side", "subject", "id"]).drop(columns="_side")
+    return c.reset_index(drop=True)
 
 
 def musk_contribution(ds: Dataset) -> pd.DataFrame:
@@ -72,7 +117,9 @@ def money_by_payer(ds: Dataset) -> pd.DataFrame:
     """Money paid or pledged to OpenAI, one row per figure, with its payer and bound."""
     money = ds.figures[
         (ds.figures["unit"] == "USD")
-        & ds.figures["kind"].isin(["donation", "investment", "funding_round", "pledge"])
+        & ds.figures["kind"].isin(
+            ["donation", "contribution", "investment", "funding_round", "pledge"]
+        )
     ]
     return money.sort_values(["payer", "date_start", "id"]).reset_index(drop=True)
 
@@ -86,33 +133,46 @@ def microsoft_investments(ds: Dataset) -> pd.DataFrame:
 def timeline(ds: Dataset, *, dated_only: bool = True) -> pd.DataFrame:
     """One row per event subject and date: the sources that report it are joined.
 
-    Versions that disagree on the date stay separate rows (a contested event keeps each
-    version); agreeing reports of the same event on the same date are one row listing all
-    their sources. The most precise date wins among agreeing reports.
+    Only reports that give the very same date (the same EDTF text) are merged: a month and a
+    window of days, or a stated and an uncertain year, stay separate rows, each with its own
+    sources. ``dated_only``: keep only events with a first and a last day (an open interval,
+    "on or before March 2023", cannot be drawn on a time axis).
     """
     ev = ds.events.copy()
     if dated_only:
-        ev = ev[ev["date_precision"] != "none"]
-    rank = {"day": 0, "month": 1, "year": 2, "none": 3}
-    ev["_rank"] = ev["date_precision"].astype(str).map(rank)
-    ev["_year"] = ev["date"].str[:4]
-    ev = ev.sort_values(["subject", "_year", "_rank", "id"])
-    grouped = ev.groupby(["subject", "_year"], sort=False, dropna=False)
-    first = grouped.head(1).set_index(["subject", "_year"])
+        ev = ev[ev["date_start"].notna() & ev["date_end"].notna()]
+    ev = ev.sort_values(["subject", "date", "id"])
+    grouped = ev.groupby(["subject", "date"], sort=False, dropna=False)
+    first = grouped.head(1).set_index(["subject", "date"])
     first["source_ids"] = grouped["source_id"].agg(lambda s: ", ".join(sorted(set(s))))
     first["event_ids"] = grouped["id"].agg(lambda s: ", ".join(s))
-    out = first.reset_index().drop(columns=["_rank", "_year"])
-    return out.sort_values(["date_start", "id"], na_position="last").reset_index(drop=True)
+    out = first.reset_index()[list(ev.columns) + ["source_ids", "event_ids"]]
+    return out.sort_values(["date_start", "date_end", "id"], na_position="last").reset_index(
+        drop=True
+    )
+
+
+#: The steps of the suits, in order.
+LAWSUIT_STEPS = ["lawsuit_filed", "lawsuit_dropped", "lawsuit_refiled"]
 
 
 def lawsuit_steps(ds: Dataset) -> pd.DataFrame:
-    """The lawsuit: filed, dropped, refiled, with every source's dating of each step."""
+    """The suits: filed, dropped, refiled, with every source's version of each step's date
+    (a source that gives no date of its own is listed, undated), never merged."""
     ev = ds.events
-    steps = ["lawsuit_filed", "lawsuit_dropped", "lawsuit_refiled"]
-    rows = ev[ev["subject"].isin(steps)].copy()
-    rows["step"] = pd.Categorical(rows["subject"], categories=steps, ordered=True)
-    cols = ["step", "id", "date", "date_precision", "date_basis", "date_note"] + PROVENANCE
-    return rows.sort_values(["step", "date_precision", "id"])[cols].reset_index(drop=True)
+    rows = ev[ev["subject"].isin(LAWSUIT_STEPS)].copy()
+    rows["step"] = pd.Categorical(rows["subject"], categories=LAWSUIT_STEPS, ordered=True)
+    cols = ["step", "id", "date", "date_precision", "date_start", "date_end", "date_basis",
+            "date_note", "label_fr", "label_en"] + PROVENANCE  # fmt: skip
+    rows = rows.sort_values(["step", "date_start", "id"], na_position="last")
+    return rows[cols].reset_index(drop=True)
+
+
+def filing_dates(ds: Dataset) -> pd.DataFrame:
+    """When the first suit was filed, by source: S001's month, S003's window of Thursdays, and
+    the sources that give no date of their own (date empty)."""
+    steps = lawsuit_steps(ds)
+    return steps[steps["step"] == "lawsuit_filed"].drop(columns="step").reset_index(drop=True)
 
 
 def facts_per_source(ds: Dataset) -> pd.DataFrame:
@@ -159,6 +219,26 @@ def valuation_bars(ds: Dataset, lang: str) -> pd.DataFrame:
     return drawn.reset_index(drop=True)
 
 
+def when(date: str, lang: str) -> str:
+    """An EDTF date in the reader's language, without a word of its own: '2019 – 2020',
+    '… – mars 2023', '2018 ?'/'2018?'; an empty date is ``date.none`` of texts.toml."""
+    span = dates.span(date)
+    if span is None or span.precision == "none":
+        return i18n.date("", "none", lang)
+    sides = date.split("/")
+    out = []
+    for side in sides:
+        if side == dates.OPEN:
+            out.append("…")
+            continue
+        plain = side.rstrip("?~%")
+        mark = side[len(plain) :]
+        one = dates.span(plain)
+        assert one is not None
+        out.append(i18n.date(plain, one.precision, lang) + mark)
+    return " – ".join(out)
+
+
 def _lane(row: pd.Series, investors: list[str], lang: str) -> str:
     """The label of one line of the funding chart: who paid, when, who says so."""
     if row["kind"] == "funding_round":
@@ -168,7 +248,7 @@ def _lane(row: pd.Series, investors: list[str], lang: str) -> str:
     else:
         name = f"{row['payer']} · {i18n.kind(str(row['kind']), lang).lower()}"
     if row["date_precision"] != "none":
-        name += f", {i18n.date(row['date'], row['date_precision'], lang)}"
+        name += f", {when(str(row['date']), lang)}"
     if row["kind"] == "funding_round":  # the investors the article names
         name += f"\n({', '.join(investors)}…)"
     who = i18n.t("chart.according", lang, who=i18n.assertor(str(row["asserted_by"]), lang))
@@ -207,6 +287,7 @@ def timeline_rows(
             "source_id", "source_ids", "event_ids", "excerpt"]  # fmt: skip
     drawn = tl[cols].copy()
     drawn["label"] = [i18n.label(r, lang) for _, r in tl.iterrows()]
+    drawn["when"] = [when(str(d), lang) for d in tl["date"]]
     drawn["date_start"] = drawn["date_start"].dt.strftime("%Y-%m-%d")
     drawn["date_end"] = drawn["date_end"].dt.strftime("%Y-%m-%d")
     return drawn.reset_index(drop=True)
@@ -225,12 +306,25 @@ def contribution_versions(ds: Dataset, lang: str) -> pd.DataFrame:
     return drawn.reset_index(drop=True)
 
 
+#: Musk and the for-profit turn, one event per source: not rival versions of one date, but
+#: distinct facts (an idea opposed in 2017, a plan disliked in 2018, a change criticised in 2020,
+#: plans he knew of according to the e-mails OpenAI published).
+FOR_PROFIT_STANCE = [
+    "musk_opposes_for_profit_idea",
+    "musk_displeased_by_for_profit_plan",
+    "musk_criticises_change_of_course",
+    "musk_knew_of_for_profit_plans",
+]
+
+
 def opposition_versions(ds: Dataset, lang: str) -> pd.DataFrame:
-    """04: the year each version gives for Musk's opposition to the for-profit turn (undated
-    versions last)."""
-    v = versions(ds, "musk_opposes_for_profit")
+    """04: Musk and the for-profit turn, one row per source (undated rows last). These are
+    distinct events that can all be true (see ``FOR_PROFIT_STANCE``), not a dispute."""
+    ev = ds.events
+    v = ev[ev["subject"].isin(FOR_PROFIT_STANCE)]
     v = v.sort_values(["date_start", "id"], na_position="last")
-    cols = ["id", "date", "date_precision", "date_basis", "asserted_by", "source_id", "excerpt"]
+    cols = ["id", "subject", "date", "date_precision", "date_basis", "asserted_by", "source_id",
+            "excerpt"]  # fmt: skip
     drawn = v[cols].copy()
     drawn["label"] = [i18n.label(r, lang) for _, r in v.iterrows()]
     return drawn.reset_index(drop=True)

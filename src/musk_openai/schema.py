@@ -13,80 +13,34 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from . import dates
+from .crosscheck import cross_table as cross_table
+from .hints import HINTS as HINTS
 from .loading import (
     ASSERTORS,
     BOUNDS,
+    CLAIMANTS,
+    CONFLICTS,
     DATE_BASES,
     DATE_PRECISIONS,
+    DISPUTE_TABLES,
     EVENT_KINDS,
     FIGURE_KINDS,
     LANGUAGES,
     MEMBER_ROLES,
+    PROCEEDINGS,
+    STANCES,
     UNITS,
-    Problem,
-    Table,
-    date_span,
 )
 
 ID = {"sources": r"S[0-9]{3}", "figures": r"F[0-9]{2,3}", "events": r"E[0-9]{2,3}",
-      "members": r"M[0-9]{2,3}"}  # fmt: skip
+      "members": r"M[0-9]{2,3}", "claims": r"C[0-9]{2,3}"}  # fmt: skip
 MAX_EXCERPT = 200
-
-# [0-9], never \d: \d also matches other scripts' digits ("٢٠١٥").
-_DATE_RE = {
+#: A source's date of publication: a plain day, month or year (no interval, no qualifier).
+_PUBLISHED = {
     "day": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
     "month": r"[0-9]{4}-[0-9]{2}",
     "year": r"[0-9]{4}",
-    "none": r"",
-}
-
-#: What to tell the user for each named check:
-#: (column it concerns, what is wrong and how to fix it).
-HINTS: dict[str, tuple[str, str]] = {
-    "date_matches_precision": (
-        "date",
-        "the date does not match date_precision (day: YYYY-MM-DD, month: YYYY-MM, year: YYYY, "
-        "none: empty); never add a day or month the text does not give",
-    ),
-    "date_is_real": (
-        "date",
-        "not a real calendar date (month 01 to 12, a day that month has, year 0001 or later)",
-    ),
-    "published_is_real": (  # (each hint's text must be its own: it names the check)
-        "date_published",
-        "not a real calendar date: the month must be 01 to 12, the day one that month has, "
-        "the year 0001 or later",
-    ),
-    "basis_matches_date": (
-        "date_basis",
-        "date_basis must be 'none' exactly when the date is empty",
-    ),
-    "relative_date_explained": (
-        "date_note",
-        "a relative, publication or inferred date needs a date_note saying how it was derived",
-    ),
-    "value_is_positive_number": (
-        "value",
-        "value must be a plain positive number in the unit (e.g. 157000000000, not '157 Md')",
-    ),
-    "percent_at_most_100": ("value", "a percentage must be between 0 and 100"),
-    "count_is_whole": ("value", "a count must be a whole number"),
-    "bound_matches_excerpt": (
-        "bound",
-        "the bound contradicts the excerpt: « moins de » is an upper_bound, « plus de » a "
-        "lower_bound, and an upper_bound or lower_bound needs those words in the excerpt",
-    ),
-    "excerpt_in_source": (
-        "excerpt",
-        "the excerpt is not a verbatim substring of the source text "
-        "(mind ’ versus ' and stray spaces); copy it character for character",
-    ),
-    "source_exists": ("source_id", "unknown source id: add it to sources.csv first"),
-    "unique_id": ("id", "duplicate id: every row needs its own stable id"),
-    "subject_exists": (
-        "subject",
-        "no row of that table has this subject: fix the subject or the table",
-    ),
 }
 
 
@@ -94,30 +48,23 @@ def _row_check(name: str, fn: Callable[[pd.DataFrame], pd.Series]) -> pa.Check:
     return pa.Check(fn, name=name, error=HINTS[name][1])
 
 
-def _real_dates(dates: pd.Series) -> pd.Series:
-    """False for a date of digits and dashes that is no real day, month or year (0000, 2024-13).
-
-    A date of the wrong shape is reported by the check that it matches its precision.
-    """
-    return pd.Series(
-        [date_span(d) is not None or not re.fullmatch(r"[0-9-]+", d) for d in dates],
-        index=dates.index,
-        dtype=bool,
-    )
+def _date_problems(dates_: pd.Series, precisions: pd.Series) -> list[str | None]:
+    return [dates.problem(d, p) for d, p in zip(dates_, precisions, strict=True)]
 
 
-def _date_checks() -> list[pa.Check]:
+def _date_checks(column: str = "date") -> list[pa.Check]:
+    """The rules of a date column (EDTF) and its date_precision, basis and note."""
+
+    def is_not(code: str) -> Callable[[pd.DataFrame], pd.Series]:
+        def check(df: pd.DataFrame) -> pd.Series:
+            found = _date_problems(df[column], df["date_precision"])
+            return pd.Series([p != code for p in found], index=df.index, dtype=bool)
+
+        return check
+
     def matches(df: pd.DataFrame) -> pd.Series:
-        return pd.Series(
-            [
-                bool(re.fullmatch(_DATE_RE.get(p, r"(?!)"), d))
-                for d, p in zip(df["date"], df["date_precision"], strict=True)
-            ],
-            index=df.index,
-        )
-
-    def real(df: pd.DataFrame) -> pd.Series:
-        return _real_dates(df["date"])
+        found = _date_problems(df[column], df["date_precision"])
+        return pd.Series([p != "precision" for p in found], index=df.index, dtype=bool)
 
     def basis(df: pd.DataFrame) -> pd.Series:
         return (df["date"] == "") == (df["date_basis"] == "none")
@@ -126,11 +73,24 @@ def _date_checks() -> list[pa.Check]:
         derived = df["date_basis"].isin(["relative", "publication", "inferred"])
         return ~derived | (df["date_note"].str.strip() != "")
 
+    def qualified(df: pd.DataFrame) -> pd.Series:
+        spans = [dates.span(d) for d in df["date"]]
+        hedged = pd.Series(
+            [s is not None and (s.qualifier != "" or s.precision == "interval") for s in spans],
+            index=df.index,
+        )
+        derived = df["date_basis"].isin(["relative", "publication", "inferred"])
+        # (a derived date already needs its note: one problem is reported once)
+        return ~hedged | derived | (df["date_note"].str.strip() != "")
+
     return [
+        _row_check("date_is_real", is_not("unreal")),
+        _row_check("date_is_edtf", lambda df: is_not("not_edtf")(df) & is_not("unsupported")(df)),
+        _row_check("interval_in_order", is_not("order")),
         _row_check("date_matches_precision", matches),
-        _row_check("date_is_real", real),
         _row_check("basis_matches_date", basis),
         _row_check("relative_date_explained", explained),
+        _row_check("qualified_date_explained", qualified),
     ]
 
 
@@ -209,6 +169,7 @@ def sources_schema() -> pa.DataFrameSchema:
             "date_basis": _text(_one_of(["stated", "inferred"])),
             "date_note": _text(_required()),
             "covers": _text(_required()),
+            "covers_fr": _text(_required()),
             "outlets_cited": _text(),
             "publisher": _text(_required()),
             "author": _text(_required()),
@@ -217,7 +178,7 @@ def sources_schema() -> pa.DataFrameSchema:
             pa.Check(
                 lambda df: pd.Series(
                     [
-                        bool(re.fullmatch(_DATE_RE.get(p, r"(?!)"), d)) and p != "none"
+                        bool(re.fullmatch(_PUBLISHED.get(p, r"(?!)"), d))
                         for d, p in zip(df["date_published"], df["date_precision"], strict=True)
                     ],
                     index=df.index,
@@ -227,7 +188,14 @@ def sources_schema() -> pa.DataFrameSchema:
             ),
             _row_check(
                 "published_is_real",
-                lambda df: _real_dates(df["date_published"]),
+                lambda df: pd.Series(
+                    [
+                        not dates.is_digits_date(d) or dates.span(d) is not None
+                        for d in df["date_published"]
+                    ],
+                    index=df.index,
+                    dtype=bool,
+                ),
             ),
         ],
         strict=True,
@@ -248,8 +216,10 @@ def figures_schema(texts: Mapping[str, str]) -> pa.DataFrameSchema:
         return (df["unit"] != "percent") | (v <= 100)
 
     def bound_ok(df: pd.DataFrame) -> pd.Series:
-        less = df["excerpt"].str.contains(r"\bmoins de\b", regex=True)
-        more = df["excerpt"].str.contains(r"\bplus de\b", regex=True)
+        # « plus de droits » is no bound: only « moins de »/« plus de » before a number is, and
+        # « des milliards » (billions, no figure) is an amount known only from below.
+        less = df["excerpt"].str.contains(r"\bmoins de [0-9]", regex=True)
+        more = df["excerpt"].str.contains(r"\bplus de [0-9]|\bdes (?:milliards|millions)\b")
         upper = df["bound"] == "upper_bound"
         lower = df["bound"] == "lower_bound"
         return (less == upper) & (more == lower)
@@ -323,11 +293,49 @@ def members_schema(texts: Mapping[str, str], figure_ids: list[str]) -> pa.DataFr
             "role": _text(_one_of(MEMBER_ROLES)),
             "source_id": _text(),
             "excerpt": _excerpt(),
+            "note": _text(),
         },
         checks=[*_excerpt_checks(texts)],
         strict=True,
         ordered=True,
         name="members",
+    )
+
+
+def claims_schema(texts: Mapping[str, str]) -> pa.DataFrameSchema:
+    """What each party alleges, asks or answers: one row per claim and per source."""
+
+    def claimant(df: pd.DataFrame) -> pd.Series:
+        return df["claimant"].str.strip() != ""
+
+    return pa.DataFrameSchema(
+        {
+            "id": _id("claims"),
+            "proceeding": _text(_one_of(["", *PROCEEDINGS])),
+            "claimant": _text(
+                pa.Check(
+                    lambda c: (c.str.strip() == "") | c.isin(CLAIMANTS),
+                    error=f"unknown claimant: must be one of: {', '.join(CLAIMANTS)}",
+                )
+            ),
+            "target": _text(),
+            "subject": _text(pa.Check.str_matches(r"^[a-z0-9_]+$", error="snake_case key")),
+            "stance": _text(_one_of(STANCES)),
+            **_dated_columns(),
+            "source_id": _text(),
+            "excerpt": _excerpt(),
+            "label_fr": _text(_required()),
+            "label_en": _text(_required()),
+            "note": _text(),
+        },
+        checks=[
+            _row_check("claimant_given", claimant),
+            *_date_checks(),
+            *_excerpt_checks(texts),
+        ],
+        strict=True,
+        ordered=True,
+        name="claims",
     )
 
 
@@ -341,67 +349,17 @@ def disputes_schema(subjects: Mapping[str, list[str]]) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
             "subject": pa.Column(str, checks=[_required()], unique=True),
-            "table": _text(_one_of(["figures", "events"])),
+            "table": _text(_one_of(DISPUTE_TABLES)),
+            "conflict": _text(_one_of(CONFLICTS)),
             "question_fr": _text(_required()),
             "question_en": _text(_required()),
             "note": _text(),
         },
-        checks=[_row_check("subject_exists", known)],
+        checks=[
+            _row_check("subject_exists", known),
+            _row_check("dispute_explained", lambda df: df["note"].str.strip() != ""),
+        ],
         strict=True,
         ordered=True,
         name="disputes",
     )
-
-
-def cross_table(tables: Mapping[str, Table]) -> dict[str, list[Problem]]:
-    """The rules that tie tables together, checked once every table is valid on its own.
-
-    A dispute needs at least two versions (rows of its table with its subject) from different
-    sources or voices; every source is cited by some row; a count of named members (bound exact)
-    lists exactly that many members.
-    """
-    out: dict[str, list[Problem]] = {name: [] for name in tables}
-    disputes = tables["disputes"]
-    for i, (subject, table) in enumerate(
-        zip(disputes.frame["subject"], disputes.frame["table"], strict=True)
-    ):
-        rows = tables[table].frame
-        v = rows[rows["subject"] == subject]
-        if len(set(zip(v["asserted_by"], v["source_id"], strict=True))) < 2:
-            out["disputes"].append(
-                Problem(
-                    disputes.lines[i],
-                    f"{disputes.where(i)}, column 'subject': a dispute needs at least two "
-                    f"versions, rows of {table}.csv with this subject from different sources or "
-                    f"voices (found {len(v)}: {', '.join(v['id'])}). Add the other version, or "
-                    "remove the dispute.",
-                )
-            )
-    cited = {s for t in ("figures", "events", "members") for s in tables[t].frame["source_id"]}
-    sources = tables["sources"]
-    for i, sid in enumerate(sources.frame["source_id"]):
-        if sid not in cited:
-            out["sources"].append(
-                Problem(
-                    sources.lines[i],
-                    f"{sources.where(i)}, column 'source_id': no row of figures.csv, events.csv "
-                    "or members.csv cites this source: code its facts, or remove the source "
-                    "and its text.",
-                )
-            )
-    figures = tables["figures"]
-    listed = tables["members"].frame["figure_id"].value_counts()
-    df = figures.frame
-    for i in range(len(df)):
-        fid = df["id"].iloc[i]
-        exact_count = df["unit"].iloc[i] == "count" and df["bound"].iloc[i] == "exact"
-        if exact_count and fid in listed.index and float(df["value"].iloc[i]) != listed[fid]:
-            out["figures"].append(
-                Problem(
-                    figures.lines[i],
-                    f"{figures.where(i)}, column 'value': the count is {df['value'].iloc[i]} "
-                    f"but members.csv lists {listed[fid]} members with figure_id {fid}: add the "
-                    "missing names to members.csv, or fix the value.",
-                )
-            )
-    return {name: problems for name, problems in out.items() if problems}
