@@ -220,23 +220,10 @@ def valuation_bars(ds: Dataset, lang: str) -> pd.DataFrame:
 
 
 def when(date: str, lang: str) -> str:
-    """An EDTF date in the reader's language, without a word of its own: '2019 – 2020',
-    '… – mars 2023', '2018 ?'/'2018?'; an empty date is ``date.none`` of texts.toml."""
+    """An EDTF date of the dataset in the reader's language ('2019 ou 2020', 'au plus tard en
+    mars 2023', '2018 (incertain)'...: :func:`i18n.date`); an empty date is ``date.none``."""
     span = dates.span(date)
-    if span is None or span.precision == "none":
-        return i18n.date("", "none", lang)
-    sides = date.split("/")
-    out = []
-    for side in sides:
-        if side == dates.OPEN:
-            out.append("…")
-            continue
-        plain = side.rstrip("?~%")
-        mark = side[len(plain) :]
-        one = dates.span(plain)
-        assert one is not None
-        out.append(i18n.date(plain, one.precision, lang) + mark)
-    return " – ".join(out)
+    return i18n.date(date, span.precision if span else "none", lang)
 
 
 def _lane(row: pd.Series, investors: list[str], lang: str) -> str:
