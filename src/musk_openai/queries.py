@@ -228,7 +228,7 @@ def when(date: str, lang: str) -> str:
     return i18n.date(date, span.precision if span else "none", lang)
 
 
-def _lane(row: pd.Series, investors: list[str], lang: str) -> str:
+def _lane(row: pd.Series, lang: str) -> str:
     """The label of one line of the funding chart: who paid and what; then when, who says so."""
     if row["kind"] == "funding_round":
         name = i18n.t("chart.funding.round", lang)
@@ -236,8 +236,6 @@ def _lane(row: pd.Series, investors: list[str], lang: str) -> str:
         name = i18n.t(f"chart.funding.{str(row['payer']).replace(' ', '_')}", lang)
     else:
         name = f"{row['payer']} · {i18n.kind(str(row['kind']), lang).lower()}"
-    if row["kind"] == "funding_round":  # the investors the article names
-        name += f"\n({', '.join(investors)}…)"
     who = i18n.t("chart.according", lang, who=i18n.assertor(str(row["asserted_by"]), lang))
     who += f" ({row['source_id']})"
     if row["date_precision"] != "none":
@@ -263,9 +261,10 @@ def funding_lanes(ds: Dataset, lang: str) -> pd.DataFrame:
     first = money["date_start"].fillna(money["date_end"])  # "../2023-03": its only bound
     money = money.assign(_p=payer.fillna(len(PAYERS)), _k=kind, _d=first, _v=-money["value"])
     money = money.sort_values(["_p", "_k", "_d", "_v", "id"]).drop(columns=["_p", "_k", "_d", "_v"])
-    investors = ds.members[ds.members["role"] == "investor"]["member"].tolist()
+    # The investors S001 names (« telles que Microsoft, Nvidia et Thrive Capital ») are OpenAI's
+    # investors asked not to back rivals: the text does not say they took part in the round.
     drawn = money[FIGURE_COLUMNS].copy()
-    drawn["label"] = [_lane(r, investors, lang) for _, r in money.iterrows()]
+    drawn["label"] = [_lane(r, lang) for _, r in money.iterrows()]
     return drawn.reset_index(drop=True)
 
 

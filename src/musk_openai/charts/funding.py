@@ -31,7 +31,7 @@ def funding_sources(ds: Dataset, lang: str) -> Chart:
     """Every amount paid or pledged to OpenAI, on a log scale; each version on its own line."""
     rows = queries.funding_lanes(ds, lang)
     fig, ax = _common.figure((10, 8.4))
-    fig.subplots_adjust(top=0.8, bottom=0.1, left=0.39, right=0.97)
+    fig.subplots_adjust(top=0.8, bottom=0.1, left=0.42, right=0.97)
     y = np.arange(len(rows))[::-1]
     for yi, (_, r) in zip(y, rows.iterrows(), strict=True):
         _amount(ax, yi, r["value"], str(r["bound"]), str(r["kind"]), lang)

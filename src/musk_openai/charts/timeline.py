@@ -28,7 +28,7 @@ def _event(ax: Axes, y: float, r: pd.Series, lo: pd.Timestamp, span_days: int) -
                                 r["date_qualifier"])  # fmt: skip
     s0, s1 = spanned
     text = f"{r['label']} — {r['when']} · {r['source_ids']}"
-    right = (s0 - lo).days < span_days * 0.55
+    right = (s0 - lo).days < span_days * 0.5
     ax.text(s1 + GAP if right else s0 - GAP, y, text, ha="left" if right else "right",
             va="center", fontsize=10, color=style.INK)  # fmt: skip
 
