@@ -30,7 +30,9 @@ def test_valuation_chart_draws_the_dataset(ds: data.Dataset) -> None:
 
 def test_funding_chart_keeps_every_version(ds: data.Dataset) -> None:
     d = charts.funding_sources(ds, "fr").data
-    musk = d[(d["payer"] == "Elon Musk") & (d["kind"] == "donation")]
+    # Musk's five versions, whatever the text calls them (don, apport, investi): all drawn.
+    musk = d[(d["payer"] == "Elon Musk") & (d["kind"] != "pledge")]
+    assert set(musk["kind"]) == {"donation", "contribution", "investment"}
     assert sorted(zip(musk["value"], musk["bound"], strict=True)) == sorted(
         zip(
             queries.musk_contribution(ds)["value"],
@@ -38,11 +40,17 @@ def test_funding_chart_keeps_every_version(ds: data.Dataset) -> None:
             strict=True,
         )
     )
-    assert {"F13", "F14", "F03", "F10", "F11", "F12"} <= set(d["id"])
+    assert {"F13", "F14", "F03", "F10", "F11", "F12", "F17"} <= set(d["id"])
     assert d["value"].min() == 44e6 and d["value"].max() == 10e9
+    # Top to bottom by payer: Musk first, the round last; Microsoft's by their earliest bound.
+    assert d["payer"].iloc[0] == "Elon Musk" and d["kind"].iloc[-1] == "funding_round"
+    assert list(d.loc[d["payer"] == "Microsoft", "id"]) == ["F13", "F14", "F17"]
+    # Each date in words: « Peu de temps après » 2019, « Récemment » in March 2023.
+    label = d.set_index("id")["label"]
+    assert "2019 ou 2020" in label["F13"] and "au plus tard en mars 2023" in label["F14"]
     # The footer cites exactly the sources of the rows drawn.
-    assert all(f"{s} (" in d["footer"].iloc[0] for s in set(d["source_id"]))
-    assert "S003" not in d["footer"].iloc[0]
+    cited = {s for s in ("S000", "S001", "S002", "S003", "S004") if f"{s} (" in d["footer"].iloc[0]}
+    assert cited == set(d["source_id"])
 
 
 def test_musk_share_by_each_version(ds: data.Dataset) -> None:
@@ -60,6 +68,18 @@ def test_timeline_keeps_precision_and_window(ds: data.Dataset) -> None:
     assert (refiled["date_start"], refiled["date_end"]) == ("2024-08-01", "2024-08-31")
     founded = d[d["subject"] == "openai_founded"].iloc[0]
     assert (founded["date_start"], founded["date_end"]) == ("2015-01-01", "2015-12-31")
+    # The filing as each source dates it: S001's month and S003's window of Thursdays, apart.
+    filed = d[d["subject"] == "lawsuit_filed"].set_index("source_ids")
+    assert filed.loc["S001", "date"] == "2024-03"
+    assert (filed.loc["S003", "date_start"], filed.loc["S003", "date_end"]) == (
+        "2024-02-22",
+        "2024-03-28",
+    )
+    assert filed.loc["S003", "when"] == "entre le 22 février et le 28 mars 2024"
+    # Open-sided and undated events are listed by queries.undrawn_events, not drawn.
+    undrawn = queries.undrawn_events(ds)
+    assert {"E21", "E39", "E40", "E29"} <= set(undrawn["id"])
+    assert not set(undrawn["subject"] + undrawn["date"]) & set(d["subject"] + d["date"])
     narrow = charts.dispute_timeline(ds, "en", "2024-03", "2024-08").data
     assert set(narrow["subject"]) >= {"lawsuit_filed", "lawsuit_dropped", "lawsuit_refiled"}
     assert "openai_founded" not in set(narrow["subject"])
@@ -68,13 +88,19 @@ def test_timeline_keeps_precision_and_window(ds: data.Dataset) -> None:
 def test_contested_charts(ds: data.Dataset) -> None:
     c = charts.musk_contribution(ds, "en").data
     assert len(c) == 5 and c["asserted_by"].nunique() == 3
-    o = charts.for_profit_opposition(ds, "fr").data
-    assert sorted(o["date"]) == ["", "2017", "2018", "2020"]
+    o = charts.musk_stops_funding(ds, "fr").data
+    assert list(o["date"]) == ["../2018", "2019/.."]  # S002, then S000
+    assert list(o["source_id"]) == ["S002", "S000"]
+    # A date dispute: the two versions share no day.
+    assert o["date_end"].iloc[0] < o["date_start"].iloc[1]
 
 
 def test_heatmap_counts_every_row(ds: data.Dataset) -> None:
     d = charts.facts_heatmap(ds, "en").data
-    assert d["rows"].sum() == len(ds.figures) + len(ds.events) + len(ds.members)
+    tables = (ds.figures, ds.events, ds.members, ds.claims)
+    assert d["rows"].sum() == sum(len(t) for t in tables)
+    claims = d[d["kind"] == "Claim"].set_index("source_id")["rows"]
+    assert claims.to_dict() == ds.claims["source_id"].value_counts().to_dict()
 
 
 @pytest.mark.parametrize(
@@ -84,7 +110,7 @@ def test_heatmap_counts_every_row(ds: data.Dataset) -> None:
         (charts.funding_sources, queries.funding_lanes, " — "),
         (charts.dispute_timeline, queries.timeline_rows, " "),
         (charts.musk_contribution, queries.contribution_versions, " "),
-        (charts.for_profit_opposition, queries.opposition_versions, " "),
+        (charts.musk_stops_funding, queries.stop_funding_versions, " "),
         (charts.facts_heatmap, queries.facts_cells, " "),
     ],
 )
@@ -187,8 +213,12 @@ def test_committed_figures_are_fresh(lang: str, tmp_path: Path) -> None:
         ),
         (
             charts.dispute_timeline,
-            ["21 événements", "2015", "2 octobre 2024", "Musk relance sa plainte (août 2024)"],
-            ["21 events", "2015", "October 2, 2024", "Musk refiles his lawsuit (August 2024)"],
+            ["23 événements", "2015", "2 octobre 2024", "Musk relance sa plainte (août 2024)",
+             "Musk quitte OpenAI (2018 (incertain))", "(entre le 22 février et le 28 mars 2024)",
+             "Musk porte plainte contre OpenAI (mars 2024)", "(2019 ou 2020)", "hachurée"],
+            ["23 events", "2015", "October 2, 2024", "Musk refiles his lawsuit (August 2024)",
+             "Musk leaves OpenAI (2018 (uncertain))", "(between February 22 and March 28, 2024)",
+             "Musk sues OpenAI (March 2024)", "(2019 or 2020)", "hatched"],
         ),
         (
             charts.musk_contribution,
@@ -198,14 +228,16 @@ def test_committed_figures_are_fresh(lang: str, tmp_path: Path) -> None:
              "44 million dollars according to Elon Musk (S000)"],
         ),
         (
-            charts.for_profit_opposition,
-            ["2017 selon l’article (S000)", "2020", "date non précisée selon OpenAI (S004)"],
-            ["2017 according to the article (S000)", "2018", "date not given according to OpenAI"],
+            charts.musk_stops_funding,
+            ["au plus tard en 2018 selon l’article (S002)",
+             "en 2019 ou après selon l’article (S000)"],
+            ["by 2018 according to the article (S002)",
+             "in 2019 or later according to the article (S000)"],
         ),
         (
             charts.facts_heatmap,
-            ["62\u00a0lignes", "S001 (octobre 2024)\u202f: 24\u00a0lignes"],
-            ["62 rows", "S001 (October 2024): 24 rows"],
+            ["113\u00a0lignes", "S001 (octobre 2024)\u202f: 36\u00a0lignes"],
+            ["113 rows", "S001 (October 2024): 36 rows"],
         ),
     ],
 )  # fmt: skip
@@ -235,15 +267,16 @@ def _bars(ax: object) -> list[tuple[float, float]]:
 
 
 def test_a_year_is_drawn_from_its_first_to_its_last_day_in_every_chart(ds: data.Dataset) -> None:
-    """04's year bars and 03's run from 1 January to 31 December (the day after at 0:00)."""
+    """03's year bars run from 1 January to 31 December (the day after at 0:00); 04's open
+    intervals from the axis's edge to their one bound."""
     import matplotlib.dates as mdates
 
     def day(text: str) -> float:
         return float(mdates.date2num(pd.Timestamp(text)))  # type: ignore[no-untyped-call]
 
-    opposition = _bars(charts.for_profit_opposition(ds, "en").fig.axes[0])
-    assert (day("2017-01-01"), day("2018-01-01")) in opposition
-    assert (day("2020-01-01"), day("2021-01-01")) in opposition
+    stops = _bars(charts.musk_stops_funding(ds, "en").fig.axes[0])
+    assert (day("2015-01-01"), day("2019-01-01")) in stops  # ../2018: by the end of 2018
+    assert (day("2019-01-01"), day("2025-01-01")) in stops  # 2019/..: to the window's end
     timeline = _bars(charts.dispute_timeline(ds, "en").fig.axes[0])
     assert (day("2017-01-01"), day("2018-01-01")) in timeline
     assert (day("2024-08-01"), day("2024-09-01")) in timeline  # a month: its whole month
@@ -260,17 +293,25 @@ def test_an_interval_is_drawn_as_a_hatched_span(ds: data.Dataset) -> None:
     (bar,) = ax.patches
     assert bar.get_hatch() == "////" and bar.get_alpha() == 0.35
     assert _common.span_style("interval") == "interval" and _common.span_style("day") == "dot"
+    # An uncertain year ("2018?") is no solid bar either.
+    assert _common.span_style("year", "uncertain") == "interval"
+    timeline = charts.dispute_timeline(ds, "en")
+    hatched = {p.get_hatch() for p in timeline.fig.axes[0].patches}
+    assert "////" in hatched
 
 
 @pytest.mark.parametrize(
     ("build", "colours"),
     [
-        (charts.funding_sources, {"Donation", "Investment", "Funding round", "Pledge"}),
+        (charts.funding_sources,
+         {"Donation", "Contribution", "Investment", "Funding round", "Pledge"}),
         (charts.musk_contribution, {"according to Elon Musk", "according to OpenAI"}),
-        (charts.for_profit_opposition, {"according to the article", "according to OpenAI"}),
-        (charts.dispute_timeline, {"Legal", "Founding", "a single day", "a whole month or year"}),
+        (charts.musk_stops_funding,
+         {"an uncertain date or a range", "the text gives no other bound"}),
+        (charts.dispute_timeline, {"Legal", "Founding", "a single day", "a whole month or year",
+                                   "an uncertain date or a range"}),
     ],
-)
+)  # fmt: skip
 def test_legends_explain_colours_and_shapes(
     ds: data.Dataset, build: Callable[[data.Dataset, str], export.Chart], colours: set[str]
 ) -> None:

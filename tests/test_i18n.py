@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from babel.dates import get_month_names
 
-from musk_openai import i18n, params
+from musk_openai import data, i18n, params, queries
 from musk_openai.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 
 SRC = PROJECT_ROOT / "src" / "musk_openai"
@@ -43,15 +43,45 @@ def test_bounds_and_dates_in_both_languages() -> None:
     assert i18n.money(157e9, "fr", words=True) == "157\u00a0milliards de dollars"
     assert i18n.percent(45 / 135, "en") == "33%"
     assert i18n.date("2024-02-22/2024-03-28", "interval", "fr") == (
-        "entre le 22 février 2024 et le 28 mars 2024"
+        "entre le 22 février et le 28 mars 2024"
     )
     assert i18n.date("2024-02-22/2024-03-28", "interval", "en") == (
-        "between February 22, 2024 and March 28, 2024"
+        "between February 22 and March 28, 2024"
     )
     assert i18n.date("2024-10", "month", "fr") == "octobre 2024"
     assert i18n.date("2024-10-02", "day", "en") == "October 2, 2024"
     assert i18n.date("2015", "year", "en") == "2015"
     assert i18n.date("", "none", "fr") == "date non précisée"
+
+
+@pytest.mark.parametrize(
+    ("value", "fr", "en"),
+    [
+        ("2018?", "2018 (incertain)", "2018 (uncertain)"),
+        ("2019/2020", "2019 ou 2020", "2019 or 2020"),
+        ("../2023-03", "au plus tard en mars 2023", "by March 2023"),
+        ("2019/..", "en 2019 ou après", "in 2019 or later"),
+        ("2024/2024-10-02", "en 2024, au plus tard le 2 octobre", "in 2024, by October 2"),
+        ("2024-03/2024-10", "entre mars et octobre 2024", "between March and October 2024"),
+        ("2023-11-01/2024-03", "entre le 1er novembre 2023 et mars 2024",
+         "between November 1, 2023 and March 2024"),
+        ("2017/2019", "entre 2017 et 2019", "between 2017 and 2019"),
+    ],
+)  # fmt: skip
+def test_every_edtf_form_reads_as_words(value: str, fr: str, en: str) -> None:
+    """Every shape of date the dataset holds, no more precise than it is; queries.when agrees."""
+    assert (i18n.date(value, "interval", "fr"), i18n.date(value, "interval", "en")) == (fr, en)
+    assert queries.when(value, "en") == en
+    with pytest.raises(ValueError, match="not a date of the dataset"):
+        i18n.date("2024-13", "month", "fr")
+
+
+def test_every_date_of_the_dataset_reads_as_words(ds: data.Dataset) -> None:
+    for table in (ds.figures, ds.events, ds.claims):
+        for value, precision in zip(table["date"], table["date_precision"], strict=True):
+            for lang in params.LANGS:
+                text = i18n.date(str(value), str(precision), lang)
+                assert text and "/" not in text and ".." not in text, (value, text)
 
 
 def test_numbers_and_dates_follow_each_locale() -> None:

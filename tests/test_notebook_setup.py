@@ -49,18 +49,18 @@ def test_setup_refuses_a_bad_parameter(
 def test_publish_saves_shows_and_keeps_each_chart(tmp_path: Path, ds: data.Dataset) -> None:
     story = notebook.Story(params.validate("en", "png,svg", 60, str(tmp_path)), ds, "2015", "2024")
     shown = story.publish(charts.musk_contribution(ds, "en"))
-    story.publish(charts.for_profit_opposition(ds, "en"))
+    story.publish(charts.musk_stops_funding(ds, "en"))
     assert type(shown).__name__ == "Image"  # the exported PNG itself, with its alt text
     data, metadata = shown._repr_mimebundle_()  # type: ignore[attr-defined]
     assert metadata["image/png"]["alt"] == story.charts["04-musk-contribution"].alt
     assert "44 million dollars" in metadata["image/png"]["alt"]
     assert [p.name for p in story.files] == [
         f"04-{name}.{ext}"
-        for name in ("musk-contribution", "for-profit-opposition")
+        for name in ("musk-contribution", "musk-stops-funding")
         for ext in ("png", "svg", "csv", "alt.txt")
     ]
     assert all(p.is_file() for p in story.files)
-    assert list(story.charts) == ["04-musk-contribution", "04-for-profit-opposition"]
+    assert list(story.charts) == ["04-musk-contribution", "04-musk-stops-funding"]
     said = story.say(
         "notebook.valuation.summary", before="$8B", after="$9B", multiple="2", raised="C"
     )

@@ -63,34 +63,53 @@ def test_funding_notebook(lang: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_timeline_notebook(lang: str, tmp_path: Path) -> None:
+def test_timeline_notebook(lang: str, tmp_path: Path, ds: data.Dataset) -> None:
     f = run("03-dispute-timeline", tmp_path, lang=lang)
+    # Every source's version of each step, never merged: S001's month, S003's « jeudi dernier »
+    # (a Thursday of 22 February - 28 March 2024), S000 and S004 with no date of their own.
     assert f["lawsuit"] == {
-        "lawsuit_filed": "2024-03",
-        "lawsuit_dropped": "2024-06",
-        "lawsuit_refiled": "2024-08",
-    }
+        "lawsuit_filed": {"S001": "2024-03", "S003": "2024-02-22/2024-03-28", "S000": "",
+                          "S004": ""},
+        "lawsuit_dropped": {"S001": "2024-06"},
+        "lawsuit_refiled": {"S001": "2024-08"},
+    }  # fmt: skip
+    # Undated and open-sided events (Microsoft's 10 billion « Récemment »...) listed, not drawn.
+    assert {"E21", "E39", "E40", "E29", "E30"} <= set(f["undrawn"])
+    assert f["events_drawn"] + len(f["undrawn"]) < len(ds.events)  # agreeing reports merged
     narrow = run("03-dispute-timeline", tmp_path, lang=lang, start="2024", end="2024")
     assert narrow["events_drawn"] < f["events_drawn"]
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_contested_notebook(lang: str, tmp_path: Path) -> None:
+def test_contested_notebook(lang: str, tmp_path: Path, ds: data.Dataset) -> None:
     f = run("04-contested-figures", tmp_path, lang=lang)
     versions = {(v, b, a, s) for v, b, a, s in f["musk_contribution"]}
     assert (45e6, "upper_bound", "OpenAI", "S004") in versions
     assert (44e6, "exact", "Elon Musk", "S000") in versions
     assert len(versions) == 5
     assert f["pledge_assertors"] == ["OpenAI", "article"]
-    assert f["opposition_years"] == ["2017", "2018", "2020"]
+    # The real disputes: one amount, one date, five over the facts.
+    assert f["disputes"] == dict(zip(ds.disputes["subject"], ds.disputes["conflict"], strict=True))
+    assert sorted(f["disputes"].values()).count("content") == 5
+    assert f["fact_disputes"] == sorted(ds.disputes.loc[ds.disputes["conflict"] == "content",
+                                                        "subject"])  # fmt: skip
+    # When Musk stopped paying: by 2018 (S002) against 2019 or later (S000).
+    assert f["stop_funding"] == [["../2018", "S002"], ["2019/..", "S000"]]
+    # Musk and the for-profit turn: a sequence, not a dispute, undated e-mails last.
+    assert f["for_profit_sequence"] == [["2017", "S000"], ["2018", "S003"], ["2020", "S002"],
+                                        ["", "S004"]]  # fmt: skip
+    assert "musk_opposes_for_profit_idea" not in f["disputes"]
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_sources_and_tour_notebooks(lang: str, tmp_path: Path, ds: data.Dataset) -> None:
     f = run("05-sources", tmp_path, lang=lang)
-    assert sum(f["rows_per_source"].values()) == len(ds.figures) + len(ds.events) + len(ds.members)
+    tables = (ds.figures, ds.events, ds.members, ds.claims)
+    assert sum(f["rows_per_source"].values()) == sum(len(t) for t in tables)
+    assert f["rows_per_source"]["S001"] == max(f["rows_per_source"].values())
     tour = run("00-start-here", tmp_path, lang=lang)
     assert tour["tables"]["figures"] == len(ds.figures)
+    assert tour["tables"]["claims"] == len(ds.claims) and tour["tables"]["disputes"] == 7
     assert tour["contested_rows"] == len(queries.contested(ds))
 
 

@@ -19,6 +19,8 @@ import pandas as pd
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
+from . import dates
+
 TEXTS_FILE = "texts.toml"
 
 
@@ -90,21 +92,54 @@ def percent(x: float, lang: str) -> str:
     return str(format_percent(x, locale=lang))
 
 
+def _one(side: str, lang: str, *, year: bool = True) -> str:
+    """A plain ``YYYY[-MM[-DD]]`` (no qualifier): 'octobre 2024' / 'October 2024'; without its
+    year ('octobre', '2 octobre') when ``year`` is false (an interval's sides in one year)."""
+    if len(side) == 4:
+        return side
+    day = int(side[8:10]) if len(side) == 10 else 1
+    when = datetime.date(int(side[:4]), int(side[5:7]), day)
+    pattern = "month" if len(side) == 7 else "first_day" if day == 1 else "day"
+    pattern += "" if year else "_no_year"
+    return str(format_date(when, format=t(f"date.{pattern}", lang), locale=lang))
+
+
+def _precision(side: str) -> str:
+    return {4: "year", 7: "month"}.get(len(side), "day")
+
+
+def _interval(left: str, right: str, lang: str) -> str:
+    """Both sides of an EDTF interval (without qualifiers), ``..`` for an open side, in words."""
+    if left == dates.OPEN:  # "../2023-03": on or before
+        return t(f"date_by.{_precision(right)}", lang, d=_one(right, lang))
+    if right == dates.OPEN:  # "2019/..": on or after
+        return t(f"date_since.{_precision(left)}", lang, d=_one(left, lang))
+    if len(left) == len(right) == 4 and int(right) == int(left) + 1:  # "2019/2020"
+        return t("date.either", lang, start=left, end=right)
+    if len(left) == 4 and right[:4] == left:  # "2024/2024-10-02": that year, by that day
+        by = t(f"date_by.{_precision(right)}", lang, d=_one(right, lang, year=False))
+        return t("date.within", lang, year=left, by=by)
+    same_year = left[:4] == right[:4] and len(left) > 4
+    start = t(f"date_at.{_precision(left)}", lang, d=_one(left, lang, year=not same_year))
+    end = t(f"date_at.{_precision(right)}", lang, d=_one(right, lang))
+    return t("date.interval", lang, start=start, end=end)
+
+
 def date(value: str, precision: str, lang: str) -> str:
-    """'2024-10' month -> 'octobre 2024' / 'October 2024'; never adds a day or a month. An
-    interval of uncertain dates, '2024-02-22/2024-03-28', reads 'entre le 22 février 2024 et le
-    28 mars 2024' / 'between February 22, 2024 and March 28, 2024'."""
+    """Any date of the dataset (EDTF, :mod:`musk_openai.dates`) in the reader's language, never
+    more precise than it is: '2024-10' -> 'octobre 2024' / 'October 2024';
+    '2024-02-22/2024-03-28' -> 'entre le 22 février et le 28 mars 2024' / 'between February 22
+    and March 28, 2024'; '2019/2020' -> '2019 ou 2020'; '../2023-03' -> 'au plus tard en mars
+    2023' / 'by March 2023'; '2019/..' -> 'en 2019 ou après'; '2018?' -> '2018 (incertain)'.
+    An empty date, or ``precision`` 'none', is ``date.none``."""
     if precision == "none" or not value:
         return t("date.none", lang)
-    if "/" in value:
-        first, last = value.split("/", 1)
-        return t("date.interval", lang, start=date(first, "day", lang), end=date(last, "day", lang))
-    if precision == "year":
-        return value[:4]
-    day = int(value[8:10]) if precision == "day" else 1
-    when = datetime.date(int(value[:4]), int(value[5:7]), day)
-    pattern = "month" if precision == "month" else "first_day" if day == 1 else "day"
-    return str(format_date(when, format=t(f"date.{pattern}", lang), locale=lang))
+    span = dates.span(value)
+    if span is None:
+        raise ValueError(f"not a date of the dataset: {value!r} (expected {dates.EXAMPLES})")
+    sides = [side.rstrip("?~%") for side in value.split("/")]
+    text = _one(sides[0], lang) if len(sides) == 1 else _interval(sides[0], sides[1], lang)
+    return t(f"date_qualified.{span.qualifier}", lang, date=text) if span.qualifier else text
 
 
 def month_short(value: str, lang: str) -> str:

@@ -176,11 +176,13 @@ def filing_dates(ds: Dataset) -> pd.DataFrame:
 
 
 def facts_per_source(ds: Dataset) -> pd.DataFrame:
-    """How many rows of each kind every source supports (figures, events and members)."""
+    """How many rows of each kind every source supports (figures, events, members and claims;
+    a claim's kind is ``claim``, whatever its stance)."""
     f = ds.figures.assign(table="figures", kind=ds.figures["kind"].astype(str))
     e = ds.events.assign(table="events", kind=ds.events["kind"].astype(str))
     m = ds.members.assign(table="members", kind=ds.members["role"].astype(str))
-    allrows = pd.concat([x[["table", "kind", "source_id"]] for x in (f, e, m)])
+    c = ds.claims.assign(table="claims", kind="claim")
+    allrows = pd.concat([x[["table", "kind", "source_id"]] for x in (f, e, m, c)])
     return allrows.groupby(["source_id", "table", "kind"]).size().rename("rows").reset_index()
 
 
@@ -220,51 +222,49 @@ def valuation_bars(ds: Dataset, lang: str) -> pd.DataFrame:
 
 
 def when(date: str, lang: str) -> str:
-    """An EDTF date in the reader's language, without a word of its own: '2019 – 2020',
-    '… – mars 2023', '2018 ?'/'2018?'; an empty date is ``date.none`` of texts.toml."""
+    """An EDTF date of the dataset in the reader's language ('2019 ou 2020', 'au plus tard en
+    mars 2023', '2018 (incertain)'...: :func:`i18n.date`); an empty date is ``date.none``."""
     span = dates.span(date)
-    if span is None or span.precision == "none":
-        return i18n.date("", "none", lang)
-    sides = date.split("/")
-    out = []
-    for side in sides:
-        if side == dates.OPEN:
-            out.append("…")
-            continue
-        plain = side.rstrip("?~%")
-        mark = side[len(plain) :]
-        one = dates.span(plain)
-        assert one is not None
-        out.append(i18n.date(plain, one.precision, lang) + mark)
-    return " – ".join(out)
+    return i18n.date(date, span.precision if span else "none", lang)
 
 
-def _lane(row: pd.Series, investors: list[str], lang: str) -> str:
-    """The label of one line of the funding chart: who paid, when, who says so."""
+def _lane(row: pd.Series, lang: str) -> str:
+    """The label of one line of the funding chart: who paid and what; then when, who says so."""
     if row["kind"] == "funding_round":
         name = i18n.t("chart.funding.round", lang)
     elif row["payer"] in ("other donors", "unspecified"):
         name = i18n.t(f"chart.funding.{str(row['payer']).replace(' ', '_')}", lang)
     else:
         name = f"{row['payer']} · {i18n.kind(str(row['kind']), lang).lower()}"
-    if row["date_precision"] != "none":
-        name += f", {when(str(row['date']), lang)}"
-    if row["kind"] == "funding_round":  # the investors the article names
-        name += f"\n({', '.join(investors)}…)"
     who = i18n.t("chart.according", lang, who=i18n.assertor(str(row["asserted_by"]), lang))
-    return f"{name}\n{who} ({row['source_id']})"
+    who += f" ({row['source_id']})"
+    if row["date_precision"] != "none":
+        date = when(str(row["date"]), lang)
+        if row["date_basis"] == "publication":  # what had been paid by the article's date
+            date = i18n.t("chart.funding.as_of", lang, date=date)
+        who = f"{date}, {who}"
+    return f"{name}\n{who}"
+
+
+#: The funding chart's order: who paid, top to bottom, then what the money is.
+PAYERS = ["Elon Musk", "other donors", "unspecified", "Microsoft", "round investors"]
+MONEY_KINDS = ["donation", "contribution", "investment", "pledge", "funding_round"]
 
 
 def funding_lanes(ds: Dataset, lang: str) -> pd.DataFrame:
-    """02: every amount paid or pledged to OpenAI, one line each, top to bottom: gifts, pledges,
-    investments, the round; by payer, date and decreasing amount."""
+    """02: every amount paid or pledged to OpenAI, one line each, top to bottom by payer (Musk,
+    the other donors, the unspecified commitment, Microsoft, the round), then by kind (gift,
+    contribution, investment, pledge), date and decreasing amount."""
     money = money_by_payer(ds)
-    order = {"donation": 0, "pledge": 1, "investment": 2, "funding_round": 3}
-    money = money.assign(_o=money["kind"].astype(str).map(order), _v=-money["value"])
-    money = money.sort_values(["_o", "payer", "date_start", "_v", "id"]).drop(columns=["_o", "_v"])
-    investors = ds.members[ds.members["role"] == "investor"]["member"].tolist()
+    payer = money["payer"].astype(str).map({p: i for i, p in enumerate(PAYERS)})
+    kind = money["kind"].astype(str).map({k: i for i, k in enumerate(MONEY_KINDS)})
+    first = money["date_start"].fillna(money["date_end"])  # "../2023-03": its only bound
+    money = money.assign(_p=payer.fillna(len(PAYERS)), _k=kind, _d=first, _v=-money["value"])
+    money = money.sort_values(["_p", "_k", "_d", "_v", "id"]).drop(columns=["_p", "_k", "_d", "_v"])
+    # The investors S001 names (« telles que Microsoft, Nvidia et Thrive Capital ») are OpenAI's
+    # investors asked not to back rivals: the text does not say they took part in the round.
     drawn = money[FIGURE_COLUMNS].copy()
-    drawn["label"] = [_lane(r, investors, lang) for _, r in money.iterrows()]
+    drawn["label"] = [_lane(r, lang) for _, r in money.iterrows()]
     return drawn.reset_index(drop=True)
 
 
@@ -279,18 +279,28 @@ def window(start: object, end: object) -> tuple[pd.Timestamp, pd.Timestamp]:
 def timeline_rows(
     ds: Dataset, lang: str, start: object = DEFAULTS["start"], end: object = DEFAULTS["end"]
 ) -> pd.DataFrame:
-    """03: the dated events of the window (agreeing reports merged), in date order."""
+    """03: the dated events of the window (agreeing reports merged), in date order; ``when``
+    is the date in words."""
     lo, hi = window(start, end)
     tl = timeline(ds)
     tl = tl[(tl["date_end"] >= lo) & (tl["date_start"] <= hi)]
-    cols = ["subject", "kind", "date", "date_precision", "date_start", "date_end", "asserted_by",
-            "source_id", "source_ids", "event_ids", "excerpt"]  # fmt: skip
+    cols = ["subject", "kind", "date", "date_precision", "date_qualifier", "date_start", "date_end",
+            "asserted_by", "source_id", "source_ids", "event_ids", "excerpt"]  # fmt: skip
     drawn = tl[cols].copy()
     drawn["label"] = [i18n.label(r, lang) for _, r in tl.iterrows()]
     drawn["when"] = [when(str(d), lang) for d in tl["date"]]
     drawn["date_start"] = drawn["date_start"].dt.strftime("%Y-%m-%d")
     drawn["date_end"] = drawn["date_end"].dt.strftime("%Y-%m-%d")
     return drawn.reset_index(drop=True)
+
+
+def undrawn_events(ds: Dataset) -> pd.DataFrame:
+    """03: the events the timeline cannot draw: no date, or an open side ("on or before March
+    2023"), in date order (undated last)."""
+    ev = ds.events
+    rows = ev[ev["date_start"].isna() | ev["date_end"].isna()]
+    key = rows["date_end"].fillna(rows["date_start"])
+    return rows.assign(_k=key).sort_values(["_k", "id"], na_position="last").drop(columns="_k")
 
 
 def contribution_versions(ds: Dataset, lang: str) -> pd.DataFrame:
@@ -327,6 +337,21 @@ def opposition_versions(ds: Dataset, lang: str) -> pd.DataFrame:
             "excerpt"]  # fmt: skip
     drawn = v[cols].copy()
     drawn["label"] = [i18n.label(r, lang) for _, r in v.iterrows()]
+    return drawn.reset_index(drop=True)
+
+
+def stop_funding_versions(ds: Dataset, lang: str) -> pd.DataFrame:
+    """04: when Musk stopped funding OpenAI, one row per source (dispute ``musk_stops_funding``):
+    each version's span, an open side NaT, earliest known bound first."""
+    v = versions(ds, "musk_stops_funding", "events")
+    v = v.assign(_k=v["date_start"].fillna(v["date_end"])).sort_values(["_k", "id"])
+    cols = ["id", "subject", "date", "date_precision", "date_start", "date_end", "date_basis",
+            "asserted_by", "source_id", "excerpt"]  # fmt: skip
+    drawn = v[cols].copy()
+    drawn["label"] = [i18n.label(r, lang) for _, r in v.iterrows()]
+    drawn["when"] = [when(str(d), lang) for d in v["date"]]
+    for side in ("date_start", "date_end"):
+        drawn[side] = drawn[side].dt.strftime("%Y-%m-%d").fillna("")
     return drawn.reset_index(drop=True)
 
 

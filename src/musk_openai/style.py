@@ -51,6 +51,7 @@ KIND_COLOURS = {
     "product": PALETTE[5],
     "rival": MUTED,
     "donation": PALETTE[2],
+    "contribution": PALETTE[3],
     "investment": PALETTE[0],
     "funding_round": PALETTE[1],
     "pledge": PALETTE[4],

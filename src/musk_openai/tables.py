@@ -91,8 +91,11 @@ TEXT: dict[str, Callable[[pd.Series, str, Rows], str]] = {
     "date_precision": lambda r, lang, _: i18n.t(f"precision.{r['date_precision']}", lang),
     "date_basis": lambda r, lang, _: i18n.t(f"date_basis.{r['date_basis']}", lang),
     "asserted_by": lambda r, lang, _: i18n.assertor(str(r["asserted_by"]), lang),
+    "claimant": lambda r, lang, _: i18n.assertor(str(r["claimant"]), lang),
+    "conflict": lambda r, lang, _: i18n.t(f"conflict.{r['conflict']}", lang),
     "kind": lambda r, lang, _: i18n.kind(str(r["kind"]), lang),
     "payer": lambda r, lang, _: _payer(str(r["payer"]), lang),
+    "payee": lambda r, lang, _: _payer(str(r["payee"]), lang),
 }
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..data import Dataset
 from ..export import Chart, save
 from ..params import DEFAULTS, validate
-from .contested import for_profit_opposition, musk_contribution
+from .contested import musk_contribution, musk_stops_funding
 from .funding import funding_sources
 from .sources import facts_heatmap
 from .timeline import dispute_timeline
@@ -25,9 +25,9 @@ __all__ = [
     "build_all",
     "dispute_timeline",
     "facts_heatmap",
-    "for_profit_opposition",
     "funding_sources",
     "musk_contribution",
+    "musk_stops_funding",
     "valuation_growth",
 ]
 
@@ -36,7 +36,7 @@ BUILDERS: dict[str, list[Callable[[Dataset, str], Chart]]] = {
     "01-valuation-growth": [valuation_growth],
     "02-funding-sources": [funding_sources],
     "03-dispute-timeline": [dispute_timeline],
-    "04-contested-figures": [musk_contribution, for_profit_opposition],
+    "04-contested-figures": [musk_contribution, musk_stops_funding],
     "05-sources": [facts_heatmap],
 }
 

@@ -4,8 +4,11 @@ is drawn, and the footer built from the rows drawn, which also finishes the
 
 A date is drawn over its whole span, from its first to its last day (``date_start`` to
 ``date_end``, given by the loader), the same way in every chart: a day is a dot in the middle of
-that day; a month or a year a solid bar from its first to its last day; an interval of uncertain
-dates (``2024-02-22/2024-03-28``) a pale hatched bar over the whole interval, never a precise mark.
+that day; a month or a year a solid bar from its first to its last day; an interval
+(``2024-02-22/2024-03-28``, ``2019/2020``) or an uncertain date (``2018?``) a pale hatched bar
+over all the days it can mean, never a precise mark. An open side (``../2023-03``) has no day to
+draw it from: the timeline lists such dates instead, and 04's stop-funding chart runs the bar to
+the axis's edge with an arrow (:func:`open_end`).
 A time axis draws a gridline where each year (or month) starts and names it in the middle of its
 span, so that a year's bar sits under its name.
 """
@@ -36,7 +39,7 @@ P = ParamSpec("P")
 #: true value lies (at most, at least).
 BOUND_MARKERS = {"exact": "o", "approximate": "o", "upper_bound": "<", "lower_bound": ">"}
 #: How a date of each precision is drawn: a dot, a solid bar, a hatched bar (anything else: an
-#: interval of uncertain dates).
+#: interval; and any date with a qualifier, "2018?").
 SPAN_STYLES = {"day": "dot", "month": "bar", "year": "bar"}
 DAY = pd.Timedelta(days=1)
 
@@ -82,13 +85,19 @@ def bound_legend(bounds: list[str], lang: str) -> list[Line2D]:
     ]  # fmt: skip
 
 
-def span_style(precision: object) -> str:
-    """'dot', 'bar' or 'interval': how a date of this precision is drawn."""
-    return SPAN_STYLES.get(str(precision), "interval")
+def span_style(precision: object, qualifier: object = "") -> str:
+    """'dot', 'bar' or 'interval': how a date of this precision (and qualifier) is drawn."""
+    return "interval" if qualifier else SPAN_STYLES.get(str(precision), "interval")
 
 
 def span(
-    ax: Axes, y: float, start: object, end: object, precision: object, colour: str
+    ax: Axes,
+    y: float,
+    start: object,
+    end: object,
+    precision: object,
+    colour: str,
+    qualifier: object = "",
 ) -> tuple[pd.Timestamp, pd.Timestamp]:
     """Draw one date at height ``y`` over its whole span (see the module's rule); return where
     the drawing starts and ends (the first day at 0:00, the day after the last day at 0:00)."""
@@ -96,7 +105,7 @@ def span(
     # Timestamps on a date axis (matplotlib converts them; its stubs want numbers).
     left: Any = s0
     width: Any = s1 - s0
-    how = span_style(precision)
+    how = span_style(precision, qualifier)
     if how == "dot":
         ax.plot(left + width / 2, y, "o", ms=8, color=colour)
     elif how == "bar":
@@ -105,6 +114,12 @@ def span(
         ax.barh(y, width, left=left, height=0.62, facecolor=colour, alpha=0.35, hatch="////",
                 edgecolor=colour, linewidth=1.2)  # fmt: skip
     return s0, s1
+
+
+def open_end(ax: Axes, x: pd.Timestamp, y: float, side: str, colour: str) -> None:
+    """An arrow at ``x`` pointing ``side`` ('left' or 'right'): the text gives no bound there."""
+    at: Any = x  # a date on the time axis
+    ax.plot(at, y, marker="<" if side == "left" else ">", ms=13, color=colour, ls="none")
 
 
 def span_legend(styles: Iterable[str], lang: str) -> list[Artist]:

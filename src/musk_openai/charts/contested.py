@@ -1,17 +1,20 @@
-"""04-contested-figures: what Musk gave, and when he opposed the for-profit turn, by version."""
+"""04-contested-figures: what Musk gave, and when he stopped paying, by version."""
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
 
 from .. import i18n, queries, style
 from ..data import Dataset
 from ..export import Chart
+from ..params import DEFAULTS
 from . import _common
 
 
@@ -69,39 +72,60 @@ def _assertors(rows: pd.DataFrame, lang: str) -> list[Artist]:
 
 
 @_common.in_house_style
-def for_profit_opposition(ds: Dataset, lang: str) -> Chart:
-    """The year each version gives for Musk's opposition to the for-profit turn."""
-    rows = queries.opposition_versions(ds, lang)
-    spans = queries.spans(ds, list(rows["id"]))
+def musk_stops_funding(ds: Dataset, lang: str) -> Chart:
+    """When Musk stopped funding OpenAI, by version (dispute ``musk_stops_funding``): each
+    version a hatched bar over every day it allows; an open side runs to the axis's edge, with
+    an arrow; a line where one version ends and the other begins."""
+    rows = queries.stop_funding_versions(ds, lang)
+    lo, hi = queries.window(DEFAULTS["start"], DEFAULTS["end"])
     fig, ax = _common.figure((10, 5.4))
-    fig.subplots_adjust(top=0.76, bottom=0.16, left=0.42, right=0.97)
-    lo, hi = pd.Timestamp("2015-01-01"), pd.Timestamp("2021-12-31")
-    left: Any = lo  # a date on the time axis (matplotlib converts it; its stubs want numbers)
+    height = fig.get_figheight()
+    fig.subplots_adjust(top=1 - 1.75 / height, bottom=0.9 / height, left=0.3, right=0.97)
     y = np.arange(len(rows))[::-1]
-    said = []
-    for yi, (_, r), (start, end) in zip(y, rows.iterrows(), spans.itertuples(index=False),
-                                        strict=True):  # fmt: skip
-        colour = style.ASSERTOR_COLOURS[str(r["asserted_by"])]
-        when = i18n.date(str(r["date"]), str(r["date_precision"]), lang)
-        said.append(f"{when} {_common.according(r['asserted_by'], lang)} ({r['source_id']})")
-        if pd.isna(start):
-            ax.text(left, yi, i18n.t("chart.opposition.undated", lang), va="center", fontsize=11,
-                    color=colour, fontstyle="italic")  # fmt: skip
-            continue
-        spanned: Any = _common.span(ax, yi, start, end, r["date_precision"], colour)
-        ax.text(spanned[1] + _common.DAY * 25, yi, when, va="center", fontsize=12,
+    colours = [style.PALETTE[i] for i in (3, 0, 2, 4)]
+    for yi, (_, r), colour in zip(y, rows.iterrows(), colours, strict=False):
+        start = pd.Timestamp(r["date_start"]) if r["date_start"] else lo
+        end = pd.Timestamp(r["date_end"]) if r["date_end"] else hi
+        s0, s1 = _common.span(ax, yi, start, end, "interval", colour)
+        if not r["date_start"]:
+            _common.open_end(ax, s0, yi, "left", colour)
+        if not r["date_end"]:
+            _common.open_end(ax, s1, yi, "right", colour)
+        x: Any = s0 + (s1 - s0) / 2  # a date on the time axis
+        ax.text(x, yi + 0.42, r["when"], ha="center", va="bottom", fontsize=12,
                 fontweight="bold", color=colour)  # fmt: skip
+    ends = sorted(pd.Timestamp(d) for d in rows["date_end"] if d)
+    starts = sorted(pd.Timestamp(d) for d in rows["date_start"] if d)
+    if ends and starts and ends[0] < starts[-1]:  # the versions share no day
+        line: Any = starts[-1]
+        ax.axvline(line, color=style.INK, lw=1.4, ls="--")
+        gap = i18n.t("chart.stop_funding.gap", lang)
+        ax.text(line + _common.DAY * 30, len(rows) - 0.55, gap, ha="left", va="center",
+                fontsize=10, fontstyle="italic", color=style.INK)  # fmt: skip
     labels = [
-        f"{r['label']}\n({_common.according(r['asserted_by'], lang)}, {r['source_id']})"
+        textwrap.fill(str(r["label"]), 30)
+        + f"\n({_common.according(r['asserted_by'], lang)}, {r['source_id']})"
         for _, r in rows.iterrows()
     ]
     ax.set_yticks(y, labels, fontsize=11)
     ax.set_xlim(lo - _common.DAY * 60, hi + _common.DAY * 60)  # type: ignore[arg-type]
     _common.time_axis(ax, lo, hi, lang)
-    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.set_ylim(-0.6, len(rows) - 0.05)
     ax.grid(axis="y", visible=False)
-    fig.legend(handles=_assertors(rows, lang), loc="upper left", bbox_to_anchor=(0.005, 0.86),
-               ncol=4, fontsize=10, handletextpad=0.3, columnspacing=1.6)  # fmt: skip
-    _common.titles(fig, "opposition", lang)
-    text = i18n.t("chart.opposition.alt", lang, versions=i18n.t("chart.separator", lang).join(said))
-    return _common.finish("04-for-profit-opposition", fig, rows, ds, lang, text)
+    handles = _common.span_legend(["interval"], lang) + [_open_legend(lang)]
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.005, 1 - 1.12 / height),
+               ncol=2, fontsize=10, handletextpad=0.5, columnspacing=2.0)  # fmt: skip
+    _common.titles(fig, "stop_funding", lang)
+    for txt, inches in zip(fig.texts[-2:], (0.1, 0.48), strict=True):  # fixed inches from the top
+        txt.set_y(1 - inches / height)
+    said = [f"{r['when']} {_common.according(r['asserted_by'], lang)} ({r['source_id']})"
+            for _, r in rows.iterrows()]  # fmt: skip
+    text = i18n.t("chart.stop_funding.alt", lang,
+                  versions=i18n.t("chart.separator", lang).join(said))  # fmt: skip
+    return _common.finish("04-musk-stops-funding", fig, rows, ds, lang, text)
+
+
+def _open_legend(lang: str) -> Artist:
+    """What an arrow at a bar's end means."""
+    return Line2D([], [], marker=">", ls="none", ms=10, color=style.MUTED,
+                  label=i18n.t("chart.stop_funding.open", lang))  # fmt: skip

@@ -31,7 +31,7 @@ def funding_sources(ds: Dataset, lang: str) -> Chart:
     """Every amount paid or pledged to OpenAI, on a log scale; each version on its own line."""
     rows = queries.funding_lanes(ds, lang)
     fig, ax = _common.figure((10, 8.4))
-    fig.subplots_adjust(top=0.8, bottom=0.1, left=0.39, right=0.97)
+    fig.subplots_adjust(top=0.8, bottom=0.1, left=0.42, right=0.97)
     y = np.arange(len(rows))[::-1]
     for yi, (_, r) in zip(y, rows.iterrows(), strict=True):
         _amount(ax, yi, r["value"], str(r["bound"]), str(r["kind"]), lang)
@@ -49,9 +49,9 @@ def funding_sources(ds: Dataset, lang: str) -> Chart:
     ax.set_yticks(y, list(rows["label"]), fontsize=10)
     ax.set_ylim(-0.7, len(rows) + 0.2)
     ax.grid(axis="y", visible=False)
-    kinds = [k for k in style.KIND_COLOURS if k in set(rows["kind"].astype(str))]
+    kinds = [k for k in queries.MONEY_KINDS if k in set(rows["kind"].astype(str))]
     colours = _common.colour_legend({i18n.kind(k, lang): style.KIND_COLOURS[k] for k in kinds})
-    fig.legend(handles=colours, loc="upper left", bbox_to_anchor=(0.005, 0.905), ncol=4,
+    fig.legend(handles=colours, loc="upper left", bbox_to_anchor=(0.005, 0.905), ncol=len(kinds),
                fontsize=10, handletextpad=0.3, columnspacing=1.6)  # fmt: skip
     handles = _common.bound_legend(["exact", "approximate", "upper_bound", "lower_bound"], lang)
     fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.005, 0.875), ncol=4,

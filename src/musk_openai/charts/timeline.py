@@ -16,19 +16,19 @@ from ..params import DEFAULTS
 from . import _common
 
 #: Space between a bar and its label, and around the window on the time axis.
-GAP, MARGIN = pd.Timedelta(days=25), pd.Timedelta(days=60)
+GAP, MARGIN = pd.Timedelta(days=40), pd.Timedelta(days=60)
 
 
-def _event(ax: Axes, y: float, r: pd.Series, lo: pd.Timestamp, span_days: int, lang: str) -> None:
+def _event(ax: Axes, y: float, r: pd.Series, lo: pd.Timestamp, span_days: int) -> None:
     """One event over its whole span (a dot for a day, a bar over its month or year, a hatched
     bar over an interval: :func:`_common.span`); its label on the side with more room."""
     colour = style.KIND_COLOURS[str(r["kind"])]
     # Timestamps, drawn on the date axis (matplotlib converts them; its stubs want numbers).
-    spanned: Any = _common.span(ax, y, r["date_start"], r["date_end"], r["date_precision"], colour)
+    spanned: Any = _common.span(ax, y, r["date_start"], r["date_end"], r["date_precision"], colour,
+                                r["date_qualifier"])  # fmt: skip
     s0, s1 = spanned
-    when = i18n.date(str(r["date"]), str(r["date_precision"]), lang)
-    text = f"{r['label']} — {when} · {r['source_ids']}"
-    right = (s0 - lo).days < span_days * 0.55
+    text = f"{r['label']} — {r['when']} · {r['source_ids']}"
+    right = (s0 - lo).days < span_days * 0.5
     ax.text(s1 + GAP if right else s0 - GAP, y, text, ha="left" if right else "right",
             va="center", fontsize=10, color=style.INK)  # fmt: skip
 
@@ -42,7 +42,8 @@ def _legend(fig: Figure, rows: pd.DataFrame, lang: str) -> None:
     fig.legend(handles=_common.colour_legend(colours), loc="upper left", ncol=len(colours),
                bbox_to_anchor=(0.005, 1 - 0.86 / height), fontsize=10, handletextpad=0.3,
                columnspacing=1.4)  # fmt: skip
-    shapes = _common.span_legend(map(_common.span_style, rows["date_precision"]), lang)
+    drawn = map(_common.span_style, rows["date_precision"], rows["date_qualifier"])
+    shapes = _common.span_legend(drawn, lang)
     fig.legend(handles=shapes, loc="upper left", ncol=len(shapes), fontsize=10,
                bbox_to_anchor=(0.005, 1 - 1.18 / height), handletextpad=0.5,
                columnspacing=2.0)  # fmt: skip
@@ -50,8 +51,7 @@ def _legend(fig: Figure, rows: pd.DataFrame, lang: str) -> None:
 
 def alt(rows: pd.DataFrame, lang: str) -> str:
     """The first and the last event, then every event with its date, in order."""
-    whens = [i18n.date(str(d), str(p), lang) for d, p in zip(rows["date"], rows["date_precision"],
-                                                             strict=True)]  # fmt: skip
+    whens = [str(w) for w in rows["when"]]
     labels = [_common.one_line(x) for x in rows["label"]]
     events = i18n.t("chart.separator", lang).join(
         f"{x} ({w})" for x, w in zip(labels, whens, strict=True)
@@ -66,7 +66,7 @@ def dispute_timeline(
 ) -> Chart:
     """Every dated event in the window (years or months: ``params.check_window``), one line
     each, coloured by kind; a bar spans the period its date allows (a year, a month), a dot
-    marks a day."""
+    marks a day, a hatched bar an interval or an uncertain date."""
     rows = queries.timeline_rows(ds, lang, start, end)
     lo, hi = queries.window(start, end)
     n = len(rows)
@@ -75,7 +75,7 @@ def dispute_timeline(
     fig.subplots_adjust(top=1 - 1.8 / height, bottom=0.95 / height, left=0.03, right=0.97)
     y = np.arange(n)[::-1]
     for yi, (_, r) in zip(y, rows.iterrows(), strict=True):
-        _event(ax, yi, r, lo, (hi - lo).days, lang)
+        _event(ax, yi, r, lo, (hi - lo).days)
     ax.set_xlim(lo - MARGIN, hi + MARGIN)  # type: ignore[arg-type]
     _common.time_axis(ax, lo, hi, lang)
     ax.set_yticks([])
