@@ -16,6 +16,7 @@ from ..export import Chart, save
 from ..params import DEFAULTS, validate
 from .contested import for_profit_opposition, musk_contribution
 from .funding import funding_sources
+from .lawsuits import lawsuit_claims
 from .sources import facts_heatmap
 from .timeline import dispute_timeline
 from .valuation import valuation_growth
@@ -27,6 +28,7 @@ __all__ = [
     "facts_heatmap",
     "for_profit_opposition",
     "funding_sources",
+    "lawsuit_claims",
     "musk_contribution",
     "valuation_growth",
 ]
@@ -38,6 +40,7 @@ BUILDERS: dict[str, list[Callable[[Dataset, str], Chart]]] = {
     "03-dispute-timeline": [dispute_timeline],
     "04-contested-figures": [musk_contribution, for_profit_opposition],
     "05-sources": [facts_heatmap],
+    "06-the-lawsuits": [lawsuit_claims],
 }
 
 
