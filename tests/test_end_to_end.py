@@ -37,8 +37,8 @@ def test_full_report_leaves_data_unchanged(
     assert result.exit_code == 0
     assert before == after
     assert (tmp / "reports" / "index.html").is_file()
-    for lang in ("fr", "en"):  # 6 notebooks, the front page, the fact explorer; 5 sources
-        assert len(list((tmp / "reports" / lang).glob("*.html"))) == 6 + 2
+    for lang in ("fr", "en"):  # 7 notebooks, the front page, the fact explorer; 5 sources
+        assert len(list((tmp / "reports" / lang).glob("*.html"))) == 7 + 2
         assert len(list((tmp / "reports" / lang / "sources").glob("S*.html"))) == 5
 
 
@@ -132,7 +132,7 @@ def test_report_in_a_real_browser(moved_report: Path, page_name: str) -> None:
     assert not outside, f"the page requested something outside file://: {outside}"
     assert lang == (page_name.split("/")[0] if "/" in page_name else "fr")
     if page_name.endswith("/index.html"):
-        assert len(images) == 6, "every chart of the language is shown"
+        assert len(images) == 7, "every chart of the language is shown"
     elif page_name != "index.html" and "sources" not in page_name:
         assert images, "the page shows its chart"
 

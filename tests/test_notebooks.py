@@ -41,6 +41,7 @@ def test_collection_is_complete() -> None:
         "03-dispute-timeline",
         "04-contested-figures",
         "05-sources",
+        "06-the-lawsuits",
     ]
 
 

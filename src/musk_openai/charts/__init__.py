@@ -16,6 +16,7 @@ from ..export import Chart, save
 from ..params import DEFAULTS, validate
 from .contested import musk_contribution, musk_stops_funding
 from .funding import funding_sources
+from .lawsuits import lawsuit_claims
 from .sources import facts_heatmap
 from .timeline import dispute_timeline
 from .valuation import valuation_growth
@@ -26,6 +27,7 @@ __all__ = [
     "dispute_timeline",
     "facts_heatmap",
     "funding_sources",
+    "lawsuit_claims",
     "musk_contribution",
     "musk_stops_funding",
     "valuation_growth",
@@ -38,6 +40,7 @@ BUILDERS: dict[str, list[Callable[[Dataset, str], Chart]]] = {
     "03-dispute-timeline": [dispute_timeline],
     "04-contested-figures": [musk_contribution, musk_stops_funding],
     "05-sources": [facts_heatmap],
+    "06-the-lawsuits": [lawsuit_claims],
 }
 
 
