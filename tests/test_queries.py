@@ -98,3 +98,20 @@ def test_money_facts_of_the_audit(ds: data.Dataset) -> None:
     assert {"microsoft_exclusive_licences", "microsoft_more_rights"} <= set(ev.index)
     money = queries.money_by_payer(ds)
     assert {"contribution", "donation", "investment"} <= set(money["kind"].astype(str))
+
+
+def test_merged_reports_show_only_what_every_report_supports(ds: data.Dataset) -> None:
+    """Four articles date the founding to 2015, but only two call OpenAI non-profit: the merged
+    row keeps a label every report supports (texts.toml [subject]), never one source's words."""
+    from musk_openai import i18n
+
+    tl = queries.timeline(ds)
+    for _, row in tl.iterrows():
+        ids = row["event_ids"].split(", ")
+        labels = set(ds.events.loc[ds.events["id"].isin(ids), "label_en"])
+        if len(labels) > 1:
+            for lang in ("fr", "en"):
+                assert row[f"label_{lang}"] == i18n.t(f"subject.{row['subject']}", lang)
+    founded = tl[tl["subject"] == "openai_founded"].iloc[0]
+    assert founded["source_ids"] == "S000, S001, S002, S003"
+    assert "non-profit" not in founded["label_en"] and "non lucratif" not in founded["label_fr"]

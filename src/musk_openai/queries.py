@@ -12,7 +12,7 @@ import pandas as pd
 
 from . import dates, i18n
 from .data import Dataset
-from .params import DEFAULTS, check_window
+from .params import DEFAULTS, LANGS, check_window
 
 #: Columns that show where a row comes from.
 PROVENANCE = ["asserted_by", "source_id", "excerpt"]
@@ -142,11 +142,25 @@ def timeline(ds: Dataset, *, dated_only: bool = True) -> pd.DataFrame:
     if dated_only:
         ev = ev[ev["date_start"].notna() & ev["date_end"].notna()]
     ev = ev.sort_values(["subject", "date", "id"])
-    grouped = ev.groupby(["subject", "date"], sort=False, dropna=False)
-    first = grouped.head(1).set_index(["subject", "date"])
+    # Reports that agree on the date but word the event differently keep a label they all
+    # support (texts.toml, [subject]); without one, they stay apart.
+    neutral = i18n.texts().get("subject", {})
+    differs = ev.groupby(["subject", "date"])["label_en"].transform("nunique") > 1
+    merged = differs & ev["subject"].isin(list(neutral))
+    ev["_wording"] = ev["label_en"].where(differs & ~merged, "")
+    grouped = ev.groupby(["subject", "date", "_wording"], sort=False, dropna=False)
+    first = grouped.head(1).set_index(["subject", "date", "_wording"])
     first["source_ids"] = grouped["source_id"].agg(lambda s: ", ".join(sorted(set(s))))
     first["event_ids"] = grouped["id"].agg(lambda s: ", ".join(s))
-    out = first.reset_index()[list(ev.columns) + ["source_ids", "event_ids"]]
+    first = first.reset_index()
+    keys = set(zip(ev.loc[merged, "subject"], ev.loc[merged, "date"], strict=True))
+    relabel = [k in keys for k in zip(first["subject"], first["date"], strict=True)]
+    for lang in LANGS:
+        first.loc[relabel, f"label_{lang}"] = [
+            i18n.t(f"subject.{s}", lang) for s in first.loc[relabel, "subject"]
+        ]
+    ev = ev.drop(columns="_wording")
+    out = first[list(ev.columns) + ["source_ids", "event_ids"]]
     return out.sort_values(["date_start", "date_end", "id"], na_position="last").reset_index(
         drop=True
     )
