@@ -4,12 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: help setup git-filter report test lint lab figures bench stress clean
+.PHONY: help setup git-filter report test lint validate-data datasette lab figures bench stress clean
 
 help:
 	@echo "make report   build every notebook, figure and the HTML report (reports/)"
 	@echo "make test     run the whole test suite"
-	@echo "make lint     ruff, notebook outputs stripped, mypy"
+	@echo "make lint     ruff, notebook outputs stripped, mypy, make validate-data"
+	@echo "make validate-data  check data/ against data/datapackage.json (frictionless)"
+	@echo "make datasette  build reports/musk-openai.db from the data package and serve it on 127.0.0.1"
 	@echo "make lab      start JupyterLab on 127.0.0.1 with the project's kernel (LAB_ARGS=... for more options)"
 	@echo "make figures  rebuild figures/ only (both languages), without running the notebooks"
 	@echo "make bench    time the report runner against the naive loop and the floor"
@@ -56,6 +58,20 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests notebooks benchmarks
 	$(BIN)/musk-openai check-notebooks notebooks
 	$(BIN)/mypy src/musk_openai
+	$(MAKE) validate-data
+
+# The Data Package (data/datapackage.json, written by python -m musk_openai.package) checked
+# against the CSV files: types, required values, enums, patterns, primary and foreign keys.
+validate-data: $(STAMP)
+	$(BIN)/frictionless validate data/datapackage.json
+
+# The dataset as SQLite (a build output in reports/, never committed), served by Datasette on
+# 127.0.0.1 only. More options: make datasette DATASETTE_ARGS="--port 8002"
+DATASETTE_ARGS ?=
+datasette: $(STAMP)
+	$(BIN)/python -m musk_openai.database reports/musk-openai.db
+	exec $(BIN)/datasette serve reports/musk-openai.db --metadata reports/musk-openai.metadata.json \
+		--host 127.0.0.1 $(DATASETTE_ARGS)
 
 # JupyterLab refuses to start as root unless given --allow-root, and containers run as root: the
 # option is added then, and only then. The server listens on 127.0.0.1 only and asks for a token.

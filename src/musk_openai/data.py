@@ -47,6 +47,11 @@ class Dataset:
     texts: dict[str, str]
     folder: Path
 
+    @property
+    def version(self) -> str:
+        """The dataset's version, from its ``datapackage.json`` (e.g. ``"2.0.0"``)."""
+        return dataset_version(self.folder)
+
 
 def _describe(table: Table, err: pa_errors.SchemaErrors) -> tuple[list[Problem], int]:
     """The first problems pandera found, in plain words, and how many there are in all."""
@@ -242,6 +247,21 @@ def _digest(files: Mapping[str, bytes]) -> str:
         h.update(b"\0")
         h.update(raw)
     return h.hexdigest()
+
+
+def dataset_version(folder: str | os.PathLike[str] | None = None) -> str:
+    """The dataset's semantic version, read from ``datapackage.json`` in the data folder."""
+    import json
+
+    path = data_dir(folder) / "datapackage.json"
+    try:
+        version = json.loads(path.read_text(encoding="utf-8"))["version"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise DataError(
+            f"{rel(path)}: no dataset version ({type(exc).__name__}). Copy it again from the "
+            "project's data/ folder, or run: python -m musk_openai.package"
+        ) from None
+    return str(version)
 
 
 def dataset_hash(folder: str | os.PathLike[str] | None = None) -> str:

@@ -21,9 +21,12 @@ from . import dates, paths
 
 TABLES = ("sources", "figures", "events", "members", "claims", "disputes")
 
-# The vocabularies of the dataset (the schema in schema.py checks them; the loader types them).
+# The vocabularies of the dataset (the schema in schema.py checks them; the loader types them;
+# package.py writes them into data/datapackage.json as enums: one definition for all three).
 DATE_PRECISIONS = dates.PRECISIONS  # day, month, year, interval, none
 DATE_BASES = ["stated", "relative", "publication", "inferred", "none"]
+#: A source's date of publication is read from a date line or inferred from the content.
+SOURCE_DATE_BASES = ["stated", "inferred"]
 BOUNDS = ["exact", "approximate", "upper_bound", "lower_bound"]
 UNITS = ["USD", "percent", "count"]
 FIGURE_KINDS = [

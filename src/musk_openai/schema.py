@@ -29,6 +29,7 @@ from .loading import (
     LANGUAGES,
     MEMBER_ROLES,
     PROCEEDINGS,
+    SOURCE_DATE_BASES,
     STANCES,
     UNITS,
 )
@@ -36,6 +37,11 @@ from .loading import (
 ID = {"sources": r"S[0-9]{3}", "figures": r"F[0-9]{2,3}", "events": r"E[0-9]{2,3}",
       "members": r"M[0-9]{2,3}", "claims": r"C[0-9]{2,3}"}  # fmt: skip
 MAX_EXCERPT = 200
+# Patterns shared with the Data Package (package.py writes them into data/datapackage.json).
+SNAKE_CASE = r"[a-z0-9_]+"
+SOURCE_FILE = r"[0-9]{3}_[0-9a-f]{16}\.txt"
+SHA256 = r"[0-9a-f]{64}"
+PUBLISHED_PATTERN = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"
 #: A source's date of publication: a plain day, month or year (no interval, no qualifier).
 _PUBLISHED = {
     "day": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
@@ -155,18 +161,16 @@ def sources_schema() -> pa.DataFrameSchema:
         {
             "source_id": _id("sources"),
             "file": _text(
-                pa.Check.str_matches(
-                    r"^[0-9]{3}_[0-9a-f]{16}\.txt$", error="a file of data/sources/"
-                )
+                pa.Check.str_matches(rf"^{SOURCE_FILE}$", error="a file of data/sources/")
             ),
             "sha256": _text(
-                pa.Check.str_matches(r"^[0-9a-f]{64}$", error="the SHA-256 of the source text")
+                pa.Check.str_matches(rf"^{SHA256}$", error="the SHA-256 of the source text")
             ),
             "first_heading": _text(_required()),
             "language": _text(_one_of(LANGUAGES)),
             "date_published": _text(),
             "date_precision": _text(_one_of(DATE_PRECISIONS)),
-            "date_basis": _text(_one_of(["stated", "inferred"])),
+            "date_basis": _text(_one_of(SOURCE_DATE_BASES)),
             "date_note": _text(_required()),
             "covers": _text(_required()),
             "covers_fr": _text(_required()),
@@ -230,7 +234,7 @@ def figures_schema(texts: Mapping[str, str]) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
             "id": _id("figures"),
-            "subject": _text(pa.Check.str_matches(r"^[a-z0-9_]+$", error="snake_case key")),
+            "subject": _text(pa.Check.str_matches(rf"^{SNAKE_CASE}$", error="snake_case key")),
             "kind": _text(_one_of(FIGURE_KINDS)),
             "payer": _text(),
             "payee": _text(),
@@ -263,7 +267,7 @@ def events_schema(texts: Mapping[str, str]) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
             "id": _id("events"),
-            "subject": _text(pa.Check.str_matches(r"^[a-z0-9_]+$", error="snake_case key")),
+            "subject": _text(pa.Check.str_matches(rf"^{SNAKE_CASE}$", error="snake_case key")),
             "kind": _text(_one_of(EVENT_KINDS)),
             **_dated_columns(),
             "asserted_by": _text(_one_of(ASSERTORS)),
@@ -319,7 +323,7 @@ def claims_schema(texts: Mapping[str, str]) -> pa.DataFrameSchema:
                 )
             ),
             "target": _text(),
-            "subject": _text(pa.Check.str_matches(r"^[a-z0-9_]+$", error="snake_case key")),
+            "subject": _text(pa.Check.str_matches(rf"^{SNAKE_CASE}$", error="snake_case key")),
             "stance": _text(_one_of(STANCES)),
             **_dated_columns(),
             "source_id": _text(),
