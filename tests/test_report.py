@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from helpers import FIGURE, make_notebook, snapshot
 
-from musk_openai import build, i18n
+from musk_openai import build, data, i18n
 
 PLAIN = """\
 import os
@@ -111,7 +111,9 @@ def test_front_page_lists_pages_figures_parameters(project: Path, first_run: bui
             for th, td in (tr.find_all(["th", "td"]) for tr in about("tr"))
         }
         word = i18n.t
-        assert rows[word("report.about.dataset_version", lang)] == dataset_hash()
+        version = data.dataset_version()  # semantic (data/datapackage.json), then the data's hash
+        assert version.count(".") == 2
+        assert rows[word("report.about.dataset_version", lang)] == f"{version} ({dataset_hash()})"
         assert rows[word("report.about.formats", lang)] == "png,svg"
         assert rows[word("report.about.dpi", lang)] == "60"
         assert rows[word("report.about.notebooks", lang)] == "00-plain, 01-figure"

@@ -100,11 +100,12 @@ def execute_and_render(plan: Plan, stream: IO[str] | None) -> list[Result]:
 
 
 def dataset_version() -> str:
-    """The hash of data/, shown in the index."""
+    """The dataset's version and the hash of data/, shown in "about this build"."""
     try:
         from ..data import dataset_hash
+        from ..data import dataset_version as semantic
 
-        return dataset_hash()
+        return f"{semantic()} ({dataset_hash()})"
     except Exception as exc:  # noqa: BLE001 - a missing data folder must not hide the report
         return f"unknown ({type(exc).__name__}: {exc})"
 
