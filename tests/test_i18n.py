@@ -161,7 +161,7 @@ PRESENTATION = [
     "i18n.py",
     "style.py",
     "notebook.py",
-    "queries.py",
+    "queries",
     "export.py",
     "tables.py",
 ]
