@@ -63,7 +63,8 @@ def test_parameters_and_working_folder(project: Path, first_run: build.Report) -
     code = "".join(injected[0]["source"])
     assert 'lang = "en"' in code and "dpi = 60" in code and 'formats = "png,svg"' in code
     building = project / "reports" / ".building"  # where the run was built before it was put
-    assert f'figures_dir = "{building / "figures" / "en"}"' in code
+    # each job writes its figures into a folder of its own, then copied to figures/<lang>
+    assert f'figures_dir = "{building / "jobs" / "en" / "00-plain"}"' in code
     text = "".join("".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []))
     assert f"cwd={project / 'notebooks'}" in text
     assert "lang=en" in text
@@ -176,8 +177,9 @@ def test_rerun_is_byte_identical(project: Path, first_run: build.Report) -> None
         formats="png,svg",
         dpi=60,
         stream=None,
+        force=True,  # every notebook executed again, nothing reused
     )
-    assert again.exit_code == 0
+    assert again.exit_code == 0 and not any(r.reused_from for r in again.results)
     assert snapshot(project / "figures") == figures
     after = snapshot(project / "reports")
     assert sorted(after) == sorted(reports)
@@ -286,7 +288,8 @@ def test_params_file_extra_parameter_only_where_declared(tmp_path: Path) -> None
     assert plan.dpi == 80 and plan.langs == ("fr", "en")
     job = plan.work[0]
     assert job.parameters["since"] == "2024-03-01"
-    assert job.parameters["figures_dir"] == str(tmp_path / "figs" / "fr")
+    assert plan.figures_dirs["fr"] == tmp_path / "figs" / "fr"
+    assert job.figures == tmp_path / "out" / ".building" / "jobs" / "fr" / job.notebook.name
     # the command line wins over the file
     plan = build.plan_report(
         notebooks_dir=nbs, output=tmp_path / "out", params_file=pfile, dpi="300", lang="en"

@@ -45,7 +45,7 @@ def marker_name(key: Key) -> str:
     return f"validated-{key.data[:16]}-{key.loader[:16]}.json"
 
 
-def _safe(st: os.stat_result, kind: int) -> bool:
+def safe(st: os.stat_result, kind: int) -> bool:
     """Of that kind, owned by the current user, and writable by nobody else."""
     return (
         stat.S_IFMT(st.st_mode) == kind
@@ -65,11 +65,11 @@ def is_validated(key: Key) -> bool:
     except OSError:
         return False
     try:
-        if not _safe(os.fstat(dir_fd), stat.S_IFDIR):
+        if not safe(os.fstat(dir_fd), stat.S_IFDIR):
             return False
         fd = os.open(marker_name(key), flags, dir_fd=dir_fd)
         with os.fdopen(fd, "rb") as f:
-            if not _safe(os.fstat(f.fileno()), stat.S_IFREG):
+            if not safe(os.fstat(f.fileno()), stat.S_IFREG):
                 return False
             content = json.loads(f.read(_MAX_SIZE))
     except (OSError, ValueError):  # no marker, or not JSON
@@ -87,7 +87,7 @@ def mark_validated(key: Key) -> None:
     tmp: str | None = None
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not _safe(os.lstat(folder), stat.S_IFDIR):
+        if not safe(os.lstat(folder), stat.S_IFDIR):
             return  # a marker there would never be trusted
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
         with os.fdopen(fd, "w", encoding="utf-8") as f:

@@ -47,6 +47,12 @@ a failing notebook leaves the previous report as it was and puts this run in
 per output folder. --output must be a new or empty folder, or one holding an earlier report:
 never inside data/, src/, notebooks/, .git/ or figures/, nor a system or home folder.
 
+A rerun into the same folder executes only the notebooks whose inputs changed (the notebook,
+its parameters, any file of the data folder, the package's code, requirements.lock and what is
+installed): the others' executed notebook, page and figures are reused, checked byte for byte,
+from the user's cache (~/.cache/musk-openai/runs/, never inside the report). The summary and
+the front page say which were reused. --force executes every notebook.
+
 exit status: 0 all notebooks ran, 1 a notebook failed (the others still ran), 2 bad options,
 an invalid dataset or a busy output folder (nothing written, no kernel started), 130 Ctrl-C.
 """
@@ -133,6 +139,13 @@ def _add_report(sub: Any) -> None:
     )
     add("--timeout", metavar="SECONDS", help="time limit per cell (default: 300)")
     add("--with-code", action="store_true", help="show the code cells in the HTML pages")
+    add(
+        "--force",
+        action="store_true",
+        help="execute every notebook, even those whose earlier run can be reused (by default a "
+        "notebook is executed again only when it, its parameters, the data, the package or "
+        "the pinned dependencies changed)",
+    )
     add(
         "--notebooks-dir",
         metavar="DIR",

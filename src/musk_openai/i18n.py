@@ -16,7 +16,7 @@ from importlib import resources
 from typing import Any
 
 import pandas as pd
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 
 from . import dates
@@ -140,6 +140,13 @@ def date(value: str, precision: str, lang: str) -> str:
     sides = [side.rstrip("?~%") for side in value.split("/")]
     text = _one(sides[0], lang) if len(sides) == 1 else _interval(sides[0], sides[1], lang)
     return t(f"date_qualified.{span.qualifier}", lang, date=text) if span.qualifier else text
+
+
+def moment(when: datetime.datetime, lang: str) -> str:
+    """A point in time, in UTC: '24 novembre 2026 à 15:08 UTC' / 'November 24, 2026 at 15:08
+    UTC'."""
+    pattern = t("date.moment", lang)
+    return str(format_datetime(when, pattern, tzinfo=datetime.UTC, locale=lang))
 
 
 def month_short(value: str, lang: str) -> str:

@@ -8,6 +8,7 @@ psutil) and waits for the threads before it is raised again (:class:`Pool`).
 
 from __future__ import annotations
 
+import datetime
 import signal
 import threading
 import time
@@ -54,6 +55,8 @@ class Result:
     seconds: float
     failure: Failure | None = None
     page_written: bool = False
+    #: When the run that made this job's files was, if they were reused from it (:mod:`.reuse`).
+    reused_from: datetime.datetime | None = None
 
     @property
     def ok(self) -> bool:

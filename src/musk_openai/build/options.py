@@ -83,6 +83,7 @@ class RawOptions(TypedDict, total=False):
     with_code: bool
     notebooks_dir: str | os.PathLike[str] | None
     figures_root: str | os.PathLike[str] | None
+    force: bool
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,8 @@ class Options:
     with_code: bool
     notebooks_dir: Path
     figures_root: Path
+    #: Execute every notebook, even those an earlier run could give (``--force``).
+    force: bool = False
     #: ``--output`` and ``--params-file`` as given, for messages.
     output_given: str = ""
     params_file_given: str = ""
@@ -142,6 +145,7 @@ class Options:
             with_code=bool(raw.get("with_code", False)),
             notebooks_dir=_notebooks_dir(raw.get("notebooks_dir")),
             figures_root=Path(figures_root).resolve() if figures_root else paths.FIGURES_DIR,
+            force=bool(raw.get("force", False)),
             output_given=str(output) if output is not None else "",
             params_file_given=str(params_file) if params_file is not None else "",
         )

@@ -30,6 +30,8 @@ from ..params import (
 from . import outputs
 from .options import OptionError, Options, RawOptions, checked, read_params_file
 
+#: Where each job writes its figures during a run, in ``<output>/.building`` (:attr:`Job.figures`).
+JOBS = "jobs"
 #: Parameters every notebook declares in its cell tagged ``parameters``.
 BUILTIN_PARAMETERS = ("lang", "formats", "dpi", "figures_dir")
 NOTEBOOK_RE = re.compile(r"^(?P<number>\d{2})-(?P<slug>[A-Za-z0-9][A-Za-z0-9._-]*)\.ipynb$")
@@ -72,6 +74,13 @@ class Job:
     def label(self) -> str:
         return f"{self.notebook.name} ({self.lang})"
 
+    @property
+    def figures(self) -> Path:
+        """Where this job's notebook writes its figures: a folder of its own, so that the run
+        knows which files each notebook made (they are then copied to the language's figures
+        folder, and kept with the job's entry for reuse: :mod:`.reuse`)."""
+        return Path(self.parameters["figures_dir"])
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -94,6 +103,8 @@ class Plan:
     figures_root: Path = paths.FIGURES_DIR
     #: Every parameter at its default: the figures are also installed into ``figures_root``.
     canonical: bool = False
+    #: Execute every notebook, even those whose earlier run could be reused (``--force``).
+    force: bool = False
 
 
 def plan_report(**options: Unpack[RawOptions]) -> Plan:
@@ -137,6 +148,7 @@ def make_plan(opts: Options) -> Plan:
         work=work,
         figures_root=opts.figures_root,
         canonical=canonical and "figures_dir" not in from_file,
+        force=opts.force,
     )
 
 
@@ -366,7 +378,7 @@ def _jobs(
                 "lang": lg,
                 "formats": ",".join(formats),
                 "dpi": dpi,
-                "figures_dir": str(figures_dirs[lg]),
+                "figures_dir": str(opts.output / outputs.BUILDING / JOBS / lg / nb.name),
             }
             params.update({k: v for k, v in extra.items() if k in nb.declared})
             own = {k: _declared_default(spec) for k, spec in nb.declared.items()}

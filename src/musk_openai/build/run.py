@@ -4,18 +4,20 @@ and the whole report put in place only when every notebook succeeded (:mod:`.out
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Unpack
 
 from .. import paths
-from . import outputs, render
+from . import outputs, render, reuse
 from .execute import Pool, Result
 from .imports import preload
 from .options import RawOptions
-from .plan import Plan, plan_report
+from .plan import JOBS, Plan, plan_report
 from .progress import Progress
 
 
@@ -58,21 +60,33 @@ def run_report(*, stream: IO[str] | None = sys.stderr, **options: Unpack[RawOpti
 def run_plan(plan: Plan, *, stream: IO[str] | None = sys.stderr) -> Report:
     """Execute a validated plan, built aside in ``<output>/.building`` and put in place whole.
 
-    One run at a time per output folder (:class:`outputs.OutputError` otherwise). All notebooks
-    succeeded: the new report replaces the old one, and a canonical run's figures are copied to
+    A job whose inputs are those of an earlier run into this folder is not executed again: its
+    notebook, page and figures are reused (:mod:`.reuse`), unless ``plan.force``. One run at a
+    time per output folder (:class:`outputs.OutputError` otherwise). All notebooks succeeded: the
+    new report replaces the old one, and a canonical run's figures are copied to
     ``figures_root``. A notebook failed: the old report stays, this run goes to failed-run/.
-    Interrupted or crashed: the old report stays, nothing of this run is left.
+    Interrupted or crashed: the old report stays, nothing of this run is left, not even an entry
+    for reuse.
     """
     started = time.perf_counter()
-    preload()
     with outputs.locked(plan.output):
         building = outputs.fresh_building(plan.output)
+        store = reuse.Store(plan.output)
         try:
             for lg in plan.langs:
                 (building / lg).mkdir(parents=True, exist_ok=True)
                 plan.figures_dirs[lg].mkdir(parents=True, exist_ok=True)
-            results = execute_and_render(plan, stream)
+            inputs = reuse.inputs()
+            keys = reuse.keys(plan, inputs)
+            results = [] if plan.force else restore(plan, store, keys)
+            done = {r.job.label for r in results}
+            todo = tuple(job for job in plan.work if job.label not in done)
+            if todo:
+                results += execute_and_render(replace(plan, work=todo), stream)
+            results.sort(key=lambda r: plan.work.index(r.job))
             render.write_index(plan, results, dataset_version())
+            save_for_reuse(store, results, keys, unchanged=reuse.inputs() == inputs)
+            shutil.rmtree(building / JOBS, ignore_errors=True)
             failed = any(not r.ok for r in results)
             location = outputs.install(plan.output, building, failed)
         except BaseException:
@@ -85,15 +99,44 @@ def run_plan(plan: Plan, *, stream: IO[str] | None = sys.stderr) -> Report:
     return Report(plan, tuple(results), location / "index.html", seconds, location)
 
 
+def restore(plan: Plan, store: reuse.Store, keys: dict[str, str]) -> list[Result]:
+    """The jobs whose entry is in the store, put in place (see :mod:`.reuse`)."""
+    results = []
+    for job in plan.work:
+        got = store.restore(job, keys[job.label], plan.figures_dirs[job.lang])
+        if got is not None:
+            results.append(Result(job, 0.0, page_written=True, reused_from=got.made))
+    return results
+
+
+def save_for_reuse(
+    store: reuse.Store, results: list[Result], keys: dict[str, str], *, unchanged: bool
+) -> None:
+    """Keep the jobs executed with success for later runs, if the inputs did not change while
+    they ran; forget the entries no longer needed."""
+    if unchanged:
+        for r in results:
+            if r.ok and r.page_written and r.reused_from is None:
+                store.save(r.job, keys[r.job.label], _files(r.job.figures))
+    store.prune(keys.values())
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(f for f in folder.iterdir() if f.is_file()) if folder.is_dir() else []
+
+
 def execute_and_render(plan: Plan, stream: IO[str] | None) -> list[Result]:
-    """Every job on a pool of threads, each page rendered as soon as its notebook is done;
-    the results in plan order."""
+    """Every job on a pool of threads, each page rendered as soon as its notebook is done and
+    its figures copied to its language's folder; the results in plan order."""
+    preload()
     results: list[Result] = []
     with Progress(len(plan.work), stream) as progress, Pool(plan, progress) as pool:
         # Built while the first kernels start: nbconvert's templates take a second.
         renderer = render.PageRenderer(plan.with_code)
         for executed in pool.completed():
             result = render.render_page(executed, plan, renderer)
+            if result.job.figures.is_dir():
+                outputs.copy_files(result.job.figures, plan.figures_dirs[result.job.lang])
             progress.finished(result.job.label, result.ok, result.seconds)
             results.append(result)
     return sorted(results, key=lambda r: plan.work.index(r.job))
@@ -110,6 +153,14 @@ def dataset_version() -> str:
         return f"unknown ({type(exc).__name__}: {exc})"
 
 
+def _by_notebook(results: Sequence[Result]) -> str:
+    """'00-start-here (fr, en), 01-valuation-growth (fr)'."""
+    langs: dict[str, list[str]] = {}
+    for r in results:
+        langs.setdefault(r.job.notebook.name, []).append(r.job.lang)
+    return ", ".join(f"{name} ({', '.join(lgs)})" for name, lgs in langs.items())
+
+
 def summary(report: Report) -> str:
     """What happened, for stderr: counts, time, each failure with its cell and error, and where
     everything is."""
@@ -118,6 +169,15 @@ def summary(report: Report) -> str:
         f"report: {len(res)} notebook{'' if len(res) == 1 else 's'} in {report.seconds:.1f} s: "
         f"{len(res) - len(report.failures)} ok, {len(report.failures)} failed"
     ]
+    reused = [r for r in res if r.reused_from is not None]
+    if reused:
+        ran = [r for r in res if r.reused_from is None]
+        lines.append(
+            f"reused ({len(reused)}), nothing they depend on having changed since their last run: "
+            f"{_by_notebook(reused)}"
+        )
+        lines.append(f"executed ({len(ran)}): {_by_notebook(ran) or '-'}")
+        lines.append("(--force executes every notebook)")
     for r in report.failures:
         assert r.failure is not None
         lines.append(f"FAILED {r.job.notebook.path.name} ({r.job.lang}), {r.failure.describe()}")

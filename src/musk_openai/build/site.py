@@ -168,14 +168,26 @@ def _about(
     if plan.params_file is not None:
         rows.append((word("params_file"), plan.params_file.name))
     rows += [(word("parameter", name=key), repr(plan.extra[key])) for key in sorted(plan.extra)]
-    executed = [(r.job.executed.name, r.job.executed.name) for r in of_language(results, lang)]
+    executed = [
+        {"name": r.job.executed.name, "href": r.job.executed.name, "status": _status(r, lang)}
+        for r in of_language(results, lang)
+    ]
     return {
         "heading": word("heading"),
         "intro": word("intro"),
         "rows": rows,
         "executed_label": word("executed"),
         "executed": executed,
+        "reuse_rule": word("reuse_rule"),
     }
+
+
+def _status(result: Result, lang: str) -> str:
+    """Whether a notebook was executed for this build, or reused from which earlier one."""
+    if result.reused_from is not None:
+        when = i18n.moment(result.reused_from, lang)
+        return i18n.t("report.about.reused", lang, when=when)
+    return i18n.t("report.about.ran" if result.ok else "report.about.failed", lang)
 
 
 def _write_chooser(plan: Plan, out: Path) -> Path:

@@ -1,0 +1,297 @@
+"""Incremental builds (build/reuse.py): a notebook run is reused only when nothing it depends on
+changed, and the reused files are the ones a new run would write.
+
+Every notebook here appends ``<name> <lang>`` to the file named by $MUSK_TEST_RUN_LOG each time
+it executes: the tests assert which runs executed from that log, what the kernels did, not only
+from what the runner says of itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+from helpers import FIGURE, make_notebook, snapshot
+
+from musk_openai import build, paths
+from musk_openai.build import reuse
+
+BIN = Path(sys.executable).parent
+LOG = """\
+import os
+with open(os.environ["MUSK_TEST_RUN_LOG"], "a") as log:
+    print(NAME, lang, file=log)
+"""
+ALL = {"00-plain fr", "00-plain en", "01-figure fr", "01-figure en"}
+
+
+def log_cell(name: str) -> str:
+    return LOG.replace("NAME", repr(name))
+
+
+class Project:
+    """Two notebooks, a copy of the data, of the package's code and of the lock file, so that
+    each can be changed; every run goes to the same output folder."""
+
+    def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.root = root
+        self.nbs = root / "notebooks"
+        make_notebook(self.nbs, "00-plain", log_cell("00-plain"), "print('hello', lang)")
+        make_notebook(self.nbs, "01-figure", log_cell("01-figure"), FIGURE)
+        self.data = root / "data"
+        shutil.copytree(paths.PROJECT_ROOT / "data", self.data)
+        self.package = root / "package"
+        shutil.copytree(
+            Path(reuse.__file__).parent.parent,
+            self.package,
+            ignore=shutil.ignore_patterns("__pycache__"),
+        )
+        self.lock = root / "requirements.lock"
+        shutil.copyfile(paths.PROJECT_ROOT / "requirements.lock", self.lock)
+        self.log = root / "runs.log"
+        self.out = root / "reports"
+        monkeypatch.setenv("MUSK_OPENAI_DATA", str(self.data))
+        monkeypatch.setenv("MUSK_TEST_RUN_LOG", str(self.log))
+        monkeypatch.setattr(reuse, "PACKAGE", self.package)
+        monkeypatch.setattr(reuse, "LOCK", self.lock)
+
+    def run(self, **options: object) -> tuple[build.Report, set[str]]:
+        """A run; returns its report and the notebook runs that executed, from the log."""
+        self.log.write_text("")
+        options = {"dpi": 60, "formats": "png,svg"} | options
+        report = build.run_report(
+            notebooks_dir=self.nbs,
+            output=self.out,
+            figures_root=self.root / "figures",
+            stream=None,
+            **options,  # type: ignore[arg-type]
+        )
+        executed = set(self.log.read_text().splitlines())
+        said = {f"{r.job.notebook.name} {r.job.lang}" for r in report.results if not r.reused_from}
+        assert said == executed, "the report does not say which runs executed"
+        return report, executed
+
+    def edit_cell(self, name: str, source: str) -> None:
+        path = self.nbs / f"{name}.ipynb"
+        nb = nbformat.read(path, as_version=4)
+        nb.cells[-1].source += source
+        nbformat.write(nb, path)
+
+    def pages(self) -> dict[str, object]:
+        """The report's notebook pages and figures, byte for byte (not the front pages, which
+        say when each page was made), and the executed notebooks' cells (papermill records the
+        time of each cell in their metadata)."""
+        files: dict[str, object] = {}
+        for k, v in snapshot(self.out).items():
+            if k.endswith(".ipynb"):
+                cells = json.loads(v)["cells"]
+                files[k] = [(c["source"], c.get("outputs")) for c in cells]
+            elif not k.startswith(".") and not k.endswith("index.html"):
+                files[k] = v
+        return files
+
+
+@pytest.fixture()
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Project]:
+    p = Project(tmp_path, monkeypatch)
+    report, executed = p.run()
+    assert report.exit_code == 0, build.summary(report)
+    assert executed == ALL
+    yield p
+
+
+def test_nothing_changed_reuses_every_run_and_says_so(project: Project) -> None:
+    before = project.pages()
+    report, executed = project.run()
+    assert report.exit_code == 0 and executed == set()
+    assert project.pages() == before  # notebooks, pages and figures, byte for byte
+    text = build.summary(report)
+    assert "reused (4)" in text and "executed (0)" in text
+    front = BeautifulSoup((project.out / "fr" / "index.html").read_text(), "html.parser")
+    runs = [li.get_text(" ", strip=True) for li in front.select("#about ul.runs li")]
+    assert len(runs) == 2 and all("repris de la version du" in r for r in runs), runs
+    en = BeautifulSoup((project.out / "en" / "index.html").read_text(), "html.parser")
+    assert all("reused from the build of" in li.get_text() for li in en.select("ul.runs li"))
+
+
+def test_force_executes_every_run_and_gives_the_same_bytes(project: Project) -> None:
+    reused = project.pages()
+    report, executed = project.run(force=True)
+    assert executed == ALL
+    assert project.pages() == reused  # a reused page is the page a new run writes
+    front = BeautifulSoup((project.out / "en" / "index.html").read_text(), "html.parser")
+    assert all("executed for this build" in li.get_text() for li in front.select("ul.runs li"))
+
+
+def test_a_notebook_changed_is_the_only_one_executed(project: Project) -> None:
+    shown = "\nfrom IPython.display import Markdown\nMarkdown('one more line')"
+    project.edit_cell("00-plain", shown)
+    report, executed = project.run()
+    assert executed == {"00-plain fr", "00-plain en"}
+    assert "one more line" in (project.out / "en" / "00-plain.html").read_text()
+    # touched, or saved with outputs from JupyterLab: its cells are the same, nothing runs
+    path = project.nbs / "01-figure.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[-1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="old output")]
+    nb.cells[-1].execution_count = 7
+    nbformat.write(nb, path)
+    os.utime(path)
+    assert project.run()[1] == set()
+
+
+def test_a_data_row_changed_executes_every_notebook(project: Project) -> None:
+    figures = project.data / "figures.csv"
+    text = figures.read_text(encoding="utf-8")
+    figures.write_text(text.replace("157", "158", 1), encoding="utf-8")
+    assert project.run()[1] == ALL
+    (project.data / "sources" / ".note").write_text("any file of the data folder")
+    assert project.run()[1] == ALL
+
+
+def test_package_code_or_a_pin_changed_executes_every_notebook(project: Project) -> None:
+    charts = project.package / "charts" / "valuation.py"
+    charts.write_text(charts.read_text() + "\n# a change to the chart code\n")
+    assert project.run()[1] == ALL
+    project.lock.write_text(project.lock.read_text().replace("pandas==", "pandas==0", 1))
+    assert project.run()[1] == ALL
+    assert project.run()[1] == set()
+
+
+def test_other_parameters_do_not_reuse_pages_made_with_others(project: Project) -> None:
+    assert project.run(dpi=70)[1] == ALL
+    assert project.run(lang="en")[1] == {"00-plain en", "01-figure en"}  # no link to fr
+    assert project.run(with_code=True)[1] == ALL
+    assert project.run()[1] == set()  # the first runs' entries are still there
+
+
+def test_a_failed_notebook_is_executed_again_the_others_are_kept(project: Project) -> None:
+    project.edit_cell("00-plain", "\nraise ValueError('broken')")
+    report, executed = project.run()
+    assert report.exit_code == 1 and executed == {"00-plain fr", "00-plain en"}
+    report, executed = project.run()
+    assert report.exit_code == 1 and executed == {"00-plain fr", "00-plain en"}
+    project.edit_cell("00-plain", "\n# fixed")
+    nb = nbformat.read(project.nbs / "00-plain.ipynb", as_version=4)
+    nb.cells[-1].source = nb.cells[-1].source.replace("raise ValueError('broken')", "")
+    nbformat.write(nb, project.nbs / "00-plain.ipynb")
+    report, executed = project.run()
+    assert report.exit_code == 0 and executed == {"00-plain fr", "00-plain en"}
+
+
+def test_a_damaged_entry_is_not_trusted(project: Project) -> None:
+    entries = sorted(_entries(project.out))
+    assert len(entries) == 4
+    page = next(e / reuse.PAGE for e in entries if "00-plain (en)" in _job(e))
+    page.write_bytes(page.read_bytes().replace(b"</html>", b"</html><!-- damaged -->"))
+    report, executed = project.run()
+    assert executed == {"00-plain en"}
+    assert "damaged" not in (project.out / "en" / "00-plain.html").read_text()
+    manifest = next(e / reuse.MANIFEST for e in entries if "01-figure (fr)" in _job(e))
+    manifest.write_text(manifest.read_text().replace('"key_version": 1', '"key_version": 0'))
+    assert project.run()[1] == {"01-figure fr"}
+    # a cache folder that others may write into is not trusted
+    root = reuse.Store(project.out).root
+    assert root is not None
+    root.chmod(0o777)
+    assert project.run()[1] == ALL
+    root.chmod(0o700)
+    assert project.run()[1] == set()
+    assert not any(e.name.startswith(".tmp-") for e in root.iterdir())
+
+
+def test_inputs_changed_during_the_run_leave_no_entry(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project.edit_cell("00-plain", "\nprint('changed')")
+    entries = _entries(project.out)
+    real = reuse.inputs
+    calls = iter([real(), reuse.Inputs("edited during the run", "", "")])
+    monkeypatch.setattr(reuse, "inputs", lambda: next(calls))
+    report, executed = project.run()
+    assert report.exit_code == 0 and executed == {"00-plain fr", "00-plain en"}
+    monkeypatch.setattr(reuse, "inputs", real)
+    assert _entries(project.out) == entries
+    assert project.run()[1] == {"00-plain fr", "00-plain en"}
+
+
+def test_a_run_interrupted_half_way_leaves_no_entry_a_later_run_trusts(tmp_path: Path) -> None:
+    """Ctrl-C once the first notebook is done and the second runs: the next run executes both."""
+    nbs = tmp_path / "notebooks"
+    make_notebook(nbs, "00-fast", log_cell("00-fast"))
+    make_notebook(nbs, "01-slow", log_cell("01-slow"), "import time\ntime.sleep(120)")
+    out, log = tmp_path / "out", tmp_path / "runs.log"
+    env = os.environ | {"MUSK_TEST_RUN_LOG": str(log)}
+    cmd = [str(BIN / "musk-openai"), "report", "--notebooks-dir", str(nbs), "--output", str(out)]
+    cmd += ["--lang", "en", "--jobs", "2"]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, start_new_session=True, env=env)
+    assert proc.stderr is not None
+    try:
+        seen = ""
+        for line in proc.stderr:  # the progress: one line per change
+            seen += line
+            if "ok 00-fast (en)" in line:
+                break
+        assert "ok 00-fast (en)" in seen, seen
+        time.sleep(1)
+        os.killpg(proc.pid, signal.SIGINT)
+        assert proc.wait(timeout=60) == 130
+    finally:
+        proc.kill()
+    assert _entries(out) == set()
+    assert sorted(log.read_text().splitlines()) == ["00-fast en", "01-slow en"]
+    # the same notebooks, the slow one made fast: both execute, nothing was kept
+    make_notebook(nbs, "01-slow", log_cell("01-slow"))
+    log.write_text("")
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert sorted(log.read_text().splitlines()) == ["00-fast en", "01-slow en"]
+    assert "reused" not in done.stderr
+
+
+def test_the_key_changes_with_each_input(tmp_path: Path) -> None:
+    nbs = tmp_path / "notebooks"
+    make_notebook(nbs, "00-a", "print(1)")
+    plan = build.plan_report(notebooks_dir=nbs, output=tmp_path / "out", lang="en")
+    shared = reuse.Inputs("d", "c", "p")
+    job = plan.work[0]
+    key = reuse.job_key(job, plan, shared)
+    assert key == reuse.job_key(job, plan, reuse.Inputs("d", "c", "p"))  # stable
+    for other in (reuse.Inputs("D", "c", "p"), reuse.Inputs("d", "C", "p")):
+        assert reuse.job_key(job, plan, other) != key
+    assert reuse.job_key(job, plan, reuse.Inputs("d", "c", "P")) != key
+    forced = build.plan_report(notebooks_dir=nbs, output=tmp_path / "out", lang="en", force=True)
+    assert forced.force and reuse.job_key(forced.work[0], forced, shared) == key
+
+
+def test_force_is_an_option_of_the_command(tmp_path: Path) -> None:
+    nbs = tmp_path / "notebooks"
+    make_notebook(nbs, "00-a", "print(1)")
+    cmd = [str(BIN / "musk-openai"), "report", "--notebooks-dir", str(nbs)]
+    cmd += ["--output", str(tmp_path / "out"), "--lang", "en", "--dpi", "60"]
+    first = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    forced = subprocess.run([*cmd, "--force"], capture_output=True, text=True, timeout=300)
+    assert first.returncode == again.returncode == forced.returncode == 0, forced.stderr
+    assert "reused" not in first.stderr and "reused" not in forced.stderr
+    assert "reused (1), nothing they depend on having changed" in again.stderr
+    assert "00-a (en)" in again.stderr.split("reused (1)")[1]
+
+
+def _entries(output: Path) -> set[Path]:
+    root = reuse.Store(output).root
+    assert root is not None and paths.inside(root, Path(os.environ["XDG_CACHE_HOME"]))
+    return set(root.iterdir()) if root.is_dir() else set()
+
+
+def _job(entry: Path) -> str:
+    return str(json.loads((entry / reuse.MANIFEST).read_text())["job"])
