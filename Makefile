@@ -16,7 +16,7 @@ help:
 	@echo "make figures  rebuild figures/ only (both languages), without running the notebooks"
 	@echo "make bench    time the report runner against the naive loop and the floor"
 	@echo "make stress   run the report 20 times, cold, each in a fresh process, and count failures"
-	@echo "make clean    remove reports/ and caches (keeps .venv)"
+	@echo "make clean    remove reports/ and caches, the runs kept for reuse among them (keeps .venv)"
 	@echo "make git-filter  (re)install the git filter that strips notebook outputs when staged"
 
 # Notebooks are committed without outputs: in a git checkout, `git add` runs nbstripout on every
@@ -96,3 +96,4 @@ stress: $(STAMP)
 
 clean:
 	rm -rf reports .pytest_cache .ruff_cache .mypy_cache
+	rm -rf "$${XDG_CACHE_HOME:-$$HOME/.cache}/musk-openai/runs"

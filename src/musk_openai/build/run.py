@@ -85,7 +85,8 @@ def run_plan(plan: Plan, *, stream: IO[str] | None = sys.stderr) -> Report:
                 results += execute_and_render(replace(plan, work=todo), stream)
             results.sort(key=lambda r: plan.work.index(r.job))
             render.write_index(plan, results, dataset_version())
-            save_for_reuse(store, results, keys, unchanged=reuse.inputs() == inputs)
+            unchanged = not todo or reuse.inputs() == inputs
+            save_for_reuse(store, results, keys, unchanged=unchanged)
             shutil.rmtree(building / JOBS, ignore_errors=True)
             failed = any(not r.ok for r in results)
             location = outputs.install(plan.output, building, failed)
