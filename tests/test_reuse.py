@@ -295,3 +295,13 @@ def _entries(output: Path) -> set[Path]:
 
 def _job(entry: Path) -> str:
     return str(json.loads((entry / reuse.MANIFEST).read_text())["job"])
+
+
+def test_without_a_cache_folder_nothing_is_reused(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MUSK_OPENAI_NO_CACHE", "1")
+    assert reuse.Store(project.out).root is None
+    assert project.run()[1] == ALL
+    monkeypatch.delenv("MUSK_OPENAI_NO_CACHE")
+    assert project.run()[1] == set()
