@@ -224,6 +224,8 @@ class Pool:
             return
         previous = _ignore_sigint()  # a second Ctrl-C: no traceback
         try:
+            if self._server is not None:  # no kernel launched any more, forked or not
+                self._server.stopping = True
             for fut in self._futures:
                 fut.cancel()
             stop_kernels()

@@ -1,29 +1,27 @@
 """Kernels forked from a preloaded fork server (a "zygote"), not started from scratch.
 
 A fresh kernel spends most of its CPU importing: ipykernel and IPython, then pandas, matplotlib
-and the project's modules in its first cell, about a second per notebook. The fork server is
-one process per run (:class:`ForkServer`, started by :class:`~.execute.Pool`) that imports all
-of that once (:data:`PRELOADED`), and nothing else: no zmq context, no event loop, no thread,
-no data; then, for each kernel, forks. The child sets itself up as a kernel started by
-``python -m ipykernel_launcher`` would be (its own session, working folder, environment,
-``sys.argv``, stdin on /dev/null) and runs ``IPKernelApp.launch_instance``. Every kernel is still
-a new process, made from the same pristine copy: nothing one notebook does reaches another.
+and the project's modules in its first cell, about a second per notebook. The fork server, one
+process per run (:class:`ForkServer`, started by :class:`~.execute.Pool`), imports all that once
+(:data:`PRELOADED`) and nothing else: no zmq context, no event loop, no thread, no data. For each
+kernel it forks; the child sets itself up as ``python -m ipykernel_launcher`` would be (its own
+session, working folder, environment, ``sys.argv``, stdin on /dev/null) and runs
+``IPKernelApp.launch_instance``. Each notebook still has a new process, a copy of the same
+pristine one: nothing a notebook does reaches another.
 
-The runner's kernels use it, and only they: :func:`kernel_manager_class` gives nbclient a kernel
-manager whose kernel spec names the provisioner :class:`ForkProvisioner` (registered under the
-entry point group ``jupyter_client.kernel_provisioners`` as ``musk-openai-fork``); JupyterLab
-and the ``papermill`` command are unchanged.
+Only the runner's kernels are forked: :func:`kernel_manager_class` gives nbclient a kernel
+manager whose kernel spec names the provisioner :class:`ForkProvisioner` (the entry point
+``musk-openai-fork`` of the group ``jupyter_client.kernel_provisioners``). JupyterLab and the
+``papermill`` command launch their kernels as before.
 
-What differs from a fresh process: the preloaded modules were imported in the server's
-working folder and environment (the runner's, at the start of the run); the str hash seed is
-the server's (numpy's global random state is reseeded, Python's ``random`` reseeds itself);
-BLAS is single-threaded if the server had to set ``OPENBLAS_NUM_THREADS`` (see
-:func:`_prepare`). The exit status of a forked kernel, not the runner's child, is not known.
+Not quite a fresh process: the preloaded modules saw the server's folder and environment (the
+runner's, at the start of the run); the str hash seed is the server's (numpy's global random
+state is reseeded; Python's ``random`` reseeds itself); BLAS is single-threaded (see
+:func:`server_environment`); a forked kernel's exit status is not known.
 
-Fallback, the normal launch (a new Python process per kernel): where os.fork is missing
-(Windows) or not safe to use this way (outside Linux), when ``MUSK_OPENAI_FORK=0`` is set,
-when the server fails to start or dies, and for any kernel command other than this Python's
-``-m ipykernel_launcher``.
+Fallback, the normal launch: without os.fork (Windows) or outside Linux, with
+``MUSK_OPENAI_FORK=0``, when the server fails to start or to fork, and for any kernel command
+but this Python's ``-m ipykernel_launcher``.
 """
 
 from __future__ import annotations
@@ -48,57 +46,50 @@ from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 
 SWITCH = "MUSK_OPENAI_FORK"
 PROVISIONER = "musk-openai-fork"
-#: What the server imports before forking: the kernel, and what the notebooks import.
-PRELOADED = (
-    "ipykernel.kernelapp",
-    "ipykernel.ipkernel",
-    "numpy",
-    "pandas",
-    "matplotlib",
-    "matplotlib.pyplot",
-    "musk_openai.notebook",
-    "musk_openai.charts",
-    "musk_openai.queries",
-    "musk_openai.i18n",
-)
+#: Imported by the server: the kernel and what it imports as it starts (its debugger, the
+#: shell's tools), then what the notebooks import and draw with. Never ``matplotlib_inline``:
+#: its backend hooks into the kernel's shell when it is imported.
+PRELOADED = """
+    ipykernel.kernelapp ipykernel.ipkernel ipykernel.debugger IPython.core.completerlib
+    IPython.core.oinspect IPython.extensions.storemagic tornado.platform.asyncio sqlite3 pdb
+    numpy pandas matplotlib matplotlib.pyplot matplotlib.backends.backend_agg
+    matplotlib.backends.backend_svg musk_openai.notebook musk_openai.charts musk_openai.queries
+""".split()
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
-#: Seconds to wait for an answer of the server (the first one waits for its imports).
-ANSWER_TIMEOUT = 120
+ANSWER_TIMEOUT = 120  # seconds; the first answer waits for the server's imports
 
 
 class ForkError(RuntimeError):
-    """The server could not fork a kernel; the caller launches it the normal way."""
-
-
-def enabled() -> bool:
-    """May this run fork its kernels? (Linux, and ``MUSK_OPENAI_FORK`` is not ``0``.)"""
-    return sys.platform == "linux" and os.environ.get(SWITCH, "1") != "0"
+    """The server did not fork a kernel."""
 
 
 # -- the runner's side --------------------------------------------------------------------------
 
 
 class ForkServer:
-    """The fork server of a run, seen from the runner: :meth:`fork` asks it for a kernel."""
+    """The run's fork server, seen from the runner: :meth:`fork` asks it for a kernel.
+
+    Requests go to its stdin, one JSON line each; answers come back on a pipe of their own, so
+    that its stdout and stderr (and its kernels') are the runner's, as a launched kernel's."""
 
     def __init__(self, proc: subprocess.Popen[bytes], answers: int) -> None:
-        self.proc = proc
-        self._answers = answers
-        self._buffer = b""
+        self.proc, self._answers, self._buffer = proc, answers, b""
         self._lock = threading.Lock()
         self._broken = False
+        #: Set when the run stops on an exception: no kernel is launched any more, either way.
+        self.stopping = False
 
     @classmethod
     def start(cls) -> ForkServer | None:
         """Start the server, or ``None`` (the normal launch) where it cannot be used."""
-        if not enabled() or not entry_points(group=KernelProvisionerFactory.GROUP_NAME).select(
-            name=PROVISIONER
-        ):
+        if sys.platform != "linux" or os.environ.get(SWITCH) == "0":
+            return None
+        group = KernelProvisionerFactory.GROUP_NAME
+        if not entry_points(group=group, name=PROVISIONER):  # not installed: pip install -e .
             return None
         read, write = os.pipe()
         code = "from musk_openai.build.kernels import main; main()"
-        try:
-            # Its own session: a Ctrl-C in the terminal reaches the runner only.
+        try:  # its own session: a Ctrl-C in the terminal reaches the runner only
             proc = subprocess.Popen(
                 [sys.executable, "-c", code, str(write)],
                 env=server_environment(),
@@ -119,7 +110,7 @@ class ForkServer:
 
     def fork(self, argv: list[str], env: dict[str, str], cwd: str) -> int:
         """The pid of a new kernel, ``python -m ipykernel_launcher *argv`` in ``cwd`` with
-        ``env``. Thread-safe. Raises :class:`ForkError`."""
+        ``env``, in its own session. Thread-safe. Raises :class:`ForkError`."""
         request = json.dumps({"argv": argv, "env": env, "cwd": cwd}).encode() + b"\n"
         with self._lock:
             if self._broken or self.proc.stdin is None:
@@ -140,13 +131,14 @@ class ForkServer:
             ready, _, _ = select.select([self._answers], [], [], ANSWER_TIMEOUT)
             chunk = os.read(self._answers, 4096) if ready else b""
             if not chunk:
-                raise ForkError("no answer" if not ready else "it has exited")
+                raise ForkError("it has exited" if ready else "no answer")
             self._buffer += chunk
         line, _, self._buffer = self._buffer.partition(b"\n")
         return line
 
     def stop(self) -> None:
-        """Close its stdin, which ends it; kill it if it does not end. Idempotent."""
+        """Close its stdin, which ends it (its kernels are already gone); kill it if it does
+        not end. Idempotent."""
         with self._lock:
             self._broken = True
             if self.proc.stdin is not None and not self.proc.stdin.closed:
@@ -166,7 +158,8 @@ class ForkServer:
 
 class ForkedProcess:
     """What :class:`LocalProvisioner` uses of a ``Popen``, for a kernel that is the server's
-    child, not ours. Its exit status is unknown: 0, or ``-N`` after we sent it signal N."""
+    child, not ours (psutil: a pid reused meanwhile is not it). A zombie has ended. The exit
+    status is unknown: 0, or ``-N`` after we sent signal N (SIGTERM, SIGKILL)."""
 
     stdin = stdout = stderr = None
 
@@ -180,28 +173,24 @@ class ForkedProcess:
             self._proc = None
 
     def poll(self) -> int | None:
-        if self.returncode is None and not self._running():
+        try:
+            proc = self._proc
+            running = proc is not None and proc.is_running() and proc.status() != "zombie"
+        except psutil.Error:
+            running = False
+        if self.returncode is None and not running:
             self.returncode = -self._signal
         return self.returncode
 
-    def _running(self) -> bool:
-        try:
-            proc = self._proc
-            return proc is not None and proc.is_running() and proc.status() != "zombie"
-        except psutil.Error:
-            return False
-
     def wait(self, timeout: float | None = None) -> int:
-        """Wait until it ends (a zombie has ended); ``subprocess.TimeoutExpired`` on timeout."""
-        if self._proc is not None:
-            try:
+        try:
+            if self._proc is not None:
                 self._proc.wait(timeout)
-            except psutil.TimeoutExpired as exc:
-                raise subprocess.TimeoutExpired(str(self.pid), timeout or 0) from exc
-            except psutil.Error:
-                pass
-        self.returncode = -self._signal if self.returncode is None else self.returncode
-        return self.returncode
+        except psutil.TimeoutExpired as exc:
+            raise subprocess.TimeoutExpired(str(self.pid), timeout or 0) from exc
+        except psutil.Error:
+            pass
+        return self.poll() or 0
 
     def send_signal(self, signum: int) -> None:
         if self.poll() is None and self._proc is not None:
@@ -221,9 +210,8 @@ class ForkedProcess:
 
 def kernel_argv(cmd: list[str]) -> list[str] | None:
     """The kernel's arguments if ``cmd`` is ``<this python> -m ipykernel_launcher ...``."""
-    if len(cmd) >= 3 and cmd[1:3] == ["-m", "ipykernel_launcher"]:
-        if os.path.abspath(cmd[0]) == os.path.abspath(sys.executable):
-            return cmd[3:]
+    if cmd[1:3] == ["-m", "ipykernel_launcher"] and cmd[0] == sys.executable:
+        return cmd[3:]
     return None
 
 
@@ -234,18 +222,22 @@ class ForkProvisioner(LocalProvisioner):
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
         server: ForkServer | None = getattr(self.parent, "fork_server", None)
         argv = kernel_argv(cmd)
+        if server is not None and server.stopping:
+            raise ForkError("the run is stopping")
         if server is None or argv is None or kwargs.get("independent"):
             return await super().launch_kernel(cmd, **kwargs)
         env = dict(kwargs.get("env") or os.environ)
-        env["JPY_PARENT_PID"] = str(server.pid)  # the parent poller: it is the server's child
+        env["JPY_PARENT_PID"] = str(server.pid)  # its parent, which ipykernel's poller watches
         cwd = str(kwargs.get("cwd") or os.getcwd())
         try:
             pid = server.fork(argv, env, cwd)
         except ForkError as exc:
+            if server.stopping:
+                raise
             self.log.debug("kernel not forked (%s): the normal launch", exc)
             return await super().launch_kernel(cmd, **kwargs)
         self.process = ForkedProcess(pid)  # type: ignore[assignment]  # what it uses of Popen
-        self.pid = self.pgid = pid  # its own session, before the server answered
+        self.pid = self.pgid = pid
         self.cwd = cwd
         return self.connection_info
 
@@ -269,19 +261,34 @@ def kernel_manager_class(server: ForkServer) -> type[AsyncKernelManager]:
 # -- the server's side --------------------------------------------------------------------------
 
 
+def server_environment() -> dict[str, str]:
+    """The server's environment: this one, plus, if unset, the matplotlib backend ipykernel
+    sets, and one thread for numpy's own OpenBLAS, which starts its threads as numpy loads
+    (then no fork is safe). Given at its start: importing this module imports numpy."""
+    env = dict(os.environ)
+    env.setdefault("MPLBACKEND", INLINE_BACKEND)
+    try:
+        if any("openblas" in str(f).lower() for f in files("numpy") or ()):
+            env.setdefault("OPENBLAS_NUM_THREADS", "1")
+    except PackageNotFoundError:
+        pass
+    return env
+
+
 def main() -> None:
-    """The fork server: ``python -c '...main()' ANSWERS_FD``; requests on stdin, one JSON line
-    each (``argv``, ``env``, ``cwd``), answers (``pid`` or ``error``) on ANSWERS_FD."""
+    """The fork server: ``python -c '...main()' ANSWERS_FD``. Requests on stdin (``argv``,
+    ``env``, ``cwd``), answers (``pid`` or ``error``) on ANSWERS_FD; ends when stdin closes (the
+    runner is done, or dead) or on SIGTERM; kills nothing."""
     answers = int(sys.argv[1])
     if sys.path and sys.path[0] in ("", os.getcwd()):  # as ipykernel_launcher does
         del sys.path[0]
-    _prepare()
+    _preload()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGCHLD, lambda *_: _reap())
     pending = b""
-    while True:  # until stdin closes: the runner is done, or dead
+    while True:
         while b"\n" not in pending:
-            chunk = os.read(0, 65536)  # unbuffered: nothing read ahead is left to a child
+            chunk = os.read(0, 65536)  # unbuffered: no request is left in a child's sys.stdin
             if not chunk:
                 return
             pending += chunk
@@ -293,33 +300,25 @@ def main() -> None:
         os.write(answers, json.dumps(answer).encode() + b"\n")
 
 
-def server_environment() -> dict[str, str]:
-    """The server's environment: this one, plus, if unset, the matplotlib backend ipykernel
-    sets, and one OpenBLAS thread (it starts its threads when numpy loads: no safe fork then).
-    Set before it starts: importing this module imports numpy."""
-    env = dict(os.environ)
-    env.setdefault("MPLBACKEND", INLINE_BACKEND)
-    if _openblas():
-        env.setdefault("OPENBLAS_NUM_THREADS", "1")
-    return env
-
-
-def _prepare() -> None:
-    """Every import of :data:`PRELOADED`, in the environment of :func:`server_environment`."""
+def _preload() -> None:
+    """Import :data:`PRELOADED`, silently (debugpy warns as it loads; in a kernel that goes
+    nowhere); a module that fails is left to the kernel, which reports it."""
     os.environ.update(server_environment())
-    for name in PRELOADED:
-        try:
-            importlib.import_module(name)
-        except Exception:  # noqa: BLE001, S112 - the kernel imports it itself, and reports it
-            continue
-
-
-def _openblas() -> bool:
-    """Does numpy bring its own OpenBLAS (the wheels on PyPI)?"""
+    stderr, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
     try:
-        return any("openblas" in str(f).lower() for f in files("numpy") or ())
-    except PackageNotFoundError:
-        return False
+        for name in PRELOADED:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001, S112
+                continue
+    finally:
+        sys.stderr.flush()
+        os.dup2(stderr, 2)
+        os.close(stderr)
+        os.close(null)
+    if "matplotlib_inline.backend_inline" in sys.modules:
+        raise SystemExit("fork server: matplotlib_inline.backend_inline imported, not serving")
 
 
 def _threads() -> int:
@@ -335,9 +334,9 @@ def _reap() -> None:
 
 
 def _fork(request: dict[str, Any], answers: int) -> int:
-    """Fork a kernel; its pid once it is in its own session, or the error it met setting up."""
+    """Fork a kernel: its pid once it is in its own session, or the error it met on the way."""
     if _threads() != 1:
-        raise RuntimeError(f"{_threads()} threads in the fork server: forking is not safe")
+        raise RuntimeError(f"{_threads()} threads in the fork server: no safe fork")
     sys.stdout.flush()
     sys.stderr.flush()
     errors, done = os.pipe()
@@ -370,7 +369,7 @@ def _child(request: dict[str, Any], answers: int, done: int) -> NoReturn:
         if "numpy.random" in sys.modules:  # a fresh process seeds it from the OS
             sys.modules["numpy.random"].seed()
         spec = importlib.util.find_spec("ipykernel_launcher")
-        sys.argv = [spec.origin if spec and spec.origin else "ipykernel_launcher", *request["argv"]]
+        sys.argv = [spec.origin if spec and spec.origin else "", *request["argv"]]
     except BaseException as exc:  # noqa: BLE001 - told to the server, then to the runner
         os.write(done, f"{type(exc).__name__}: {exc}".encode())
         os._exit(127)
@@ -384,20 +383,19 @@ def _run_kernel(argv: list[str], parent: int) -> int:
 
     code = 0
     try:
-        # parent_handle: its default was read from the server's environment at import.
+        # parent_handle's default was read from the server's environment, at import
         IPKernelApp.launch_instance(argv=argv, parent_handle=parent)
     except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    except BaseException:  # noqa: BLE001 - as an uncaught exception would end the process
+        code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    except BaseException:  # noqa: BLE001 - as an uncaught exception ends a process
         import traceback
 
         traceback.print_exc()
         code = 1
-    finally:
-        atexit._run_exitfuncs()
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except Exception:  # noqa: BLE001, S110 - a closed stream: nothing to flush
-                pass
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
     return code
