@@ -12,6 +12,7 @@ psutil) and waits for the threads before it is raised again (:class:`Pool`).
 
 from __future__ import annotations
 
+import functools
 import signal
 import threading
 import time
@@ -83,6 +84,7 @@ def execute_job(
         papermill.execute_notebook(
             str(job.notebook.path),
             str(job.executed),
+            engine_name=_engine(),
             parameters=dict(job.parameters),
             kernel_name=KERNEL_NAME,
             progress_bar=False,
@@ -102,6 +104,51 @@ def execute_job(
     except Exception as exc:  # noqa: BLE001 - any failure of one notebook must not stop the others
         return Result(job, time.perf_counter() - start, failure_from(job, exc))
     return Result(job, time.perf_counter() - start)
+
+
+ENGINE = "musk-openai"
+
+
+@functools.cache
+def _engine() -> str:
+    """papermill's nbclient engine, but the executed notebook is written once, at the end or
+    at the failure (a timeout, a dead kernel: where :func:`failure_from` reads the failing
+    cell), not at the start and end of every cell: those 40 writes of a notebook and its
+    images cost a second of the runner's CPU per language, for a file nobody reads meanwhile
+    (it is in ``.building`` until the run is done)."""
+    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+
+    class SaveAtEnd(NBClientEngine):  # type: ignore[misc]
+        @classmethod
+        def execute_notebook(
+            cls,
+            nb: Any,
+            kernel_name: str,
+            output_path: str | None = None,
+            progress_bar: bool = True,
+            log_output: bool = False,
+            autosave_cell_every: int = 30,
+            **kwargs: Any,
+        ) -> Any:
+            """Engine.execute_notebook of papermill 2.7.0, ``output_path`` set at the end."""
+            nb_man = NotebookExecutionManager(
+                nb,
+                output_path=None,
+                progress_bar=progress_bar,
+                log_output=log_output,
+                autosave_cell_every=autosave_cell_every,
+            )
+            nb_man.notebook_start()
+            try:
+                cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+            finally:
+                nb_man.cleanup_pbar()
+                nb_man.output_path = output_path
+                nb_man.notebook_complete()  # which writes it
+            return nb_man.nb
+
+    papermill_engines.register(ENGINE, SaveAtEnd)
+    return ENGINE
 
 
 def _kernel_config() -> Any:
