@@ -8,7 +8,9 @@ One module per job, in the order of a run:
   nothing written, no kernel started;
 * :mod:`.imports`: what a run imports, in the main thread, before any worker (:func:`preload`);
 * :mod:`.execute`: papermill, one fresh kernel per notebook, on a pool of threads; failures
-  described by cell; Ctrl-C kills the kernels;
+  described by cell; Ctrl-C kills the kernels; :mod:`.kernels`: each kernel forked from a fork
+  server that has imported the kernel and the notebooks' libraries once (``MUSK_OPENAI_FORK=0``:
+  the normal launch);
 * :mod:`.render`: nbconvert's HTMLExporter for the pages, one language each (:mod:`.cells`:
   the cells kept, the outputs for readers); :mod:`.site` for the report's own pages (the front
   page, :mod:`.figures`; the source pages, :mod:`.sources`; the fact explorer, :mod:`.facts`;

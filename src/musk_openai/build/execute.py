@@ -1,5 +1,9 @@
 """Execution: each notebook run by papermill in a fresh kernel, on a pool of threads.
 
+The kernels of a run are forked from a fork server that has already imported the kernel and
+the notebooks' libraries (:mod:`.kernels`): still one new process per notebook, a second of CPU
+less each. Where that cannot be (Windows, ``MUSK_OPENAI_FORK=0``...), the normal launch.
+
 A failure is returned (:class:`Result` with a :class:`Failure`: the cell, counted in the source
 notebook, its first line, the error), never raised, so that the other notebooks finish. Ctrl-C,
 or any exception in the main thread while the pool runs, kills the kernels (every child process:
@@ -9,6 +13,7 @@ psutil) and waits for the threads before it is raised again (:class:`Pool`).
 from __future__ import annotations
 
 import datetime
+import functools
 import signal
 import threading
 import time
@@ -18,10 +23,13 @@ from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .plan import Job, Plan, read_notebook
 from .progress import Progress
+
+if TYPE_CHECKING:
+    from .kernels import ForkServer
 
 KERNEL_NAME = "python3"
 
@@ -63,16 +71,23 @@ class Result:
         return self.failure is None
 
 
-def execute_job(job: Job, timeout: int, notebooks_dir: Path) -> Result:
-    """Execute one notebook with papermill; a failure is returned, not raised."""
+def execute_job(
+    job: Job, timeout: int, notebooks_dir: Path, kernel_manager_class: type | None = None
+) -> Result:
+    """Execute one notebook with papermill; a failure is returned, not raised.
+
+    ``kernel_manager_class``: nbclient's (:func:`.kernels.kernel_manager_class`), else its
+    default, the normal launch."""
     import papermill
 
     start = time.perf_counter()
     job.executed.parent.mkdir(parents=True, exist_ok=True)
+    managers = {"kernel_manager_class": kernel_manager_class} if kernel_manager_class else {}
     try:
         papermill.execute_notebook(
             str(job.notebook.path),
             str(job.executed),
+            engine_name=_engine(),
             parameters=dict(job.parameters),
             kernel_name=KERNEL_NAME,
             progress_bar=False,
@@ -87,10 +102,56 @@ def execute_job(job: Job, timeout: int, notebooks_dir: Path) -> Result:
             # kernel logs as an ERROR ("KeyboardInterrupt caught in kernel"). Cell errors are
             # reported from the notebook itself.
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            **managers,
         )
     except Exception as exc:  # noqa: BLE001 - any failure of one notebook must not stop the others
         return Result(job, time.perf_counter() - start, failure_from(job, exc))
     return Result(job, time.perf_counter() - start)
+
+
+ENGINE = "musk-openai"
+
+
+@functools.cache
+def _engine() -> str:
+    """papermill's nbclient engine, but the executed notebook is written once, at the end or
+    at the failure (a timeout, a dead kernel: where :func:`failure_from` reads the failing
+    cell), not at the start and end of every cell: those 40 writes of a notebook and its
+    images cost a second of the runner's CPU per language, for a file nobody reads meanwhile
+    (it is in ``.building`` until the run is done)."""
+    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+
+    class SaveAtEnd(NBClientEngine):  # type: ignore[misc]
+        @classmethod
+        def execute_notebook(
+            cls,
+            nb: Any,
+            kernel_name: str,
+            output_path: str | None = None,
+            progress_bar: bool = True,
+            log_output: bool = False,
+            autosave_cell_every: int = 30,
+            **kwargs: Any,
+        ) -> Any:
+            """Engine.execute_notebook of papermill 2.7.0, ``output_path`` set at the end."""
+            nb_man = NotebookExecutionManager(
+                nb,
+                output_path=None,
+                progress_bar=progress_bar,
+                log_output=log_output,
+                autosave_cell_every=autosave_cell_every,
+            )
+            nb_man.notebook_start()
+            try:
+                cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+            finally:
+                nb_man.cleanup_pbar()
+                nb_man.output_path = output_path
+                nb_man.notebook_complete()  # which writes it
+            return nb_man.nb
+
+    papermill_engines.register(ENGINE, SaveAtEnd)
+    return ENGINE
 
 
 def _kernel_config() -> Any:
@@ -160,6 +221,8 @@ class Pool:
     :meth:`completed` yields the results as the notebooks finish. Leaving the ``with`` block by
     an exception (Ctrl-C: KeyboardInterrupt in the main thread) cancels what has not started,
     kills the kernels, which ends every running notebook at once, and waits for the threads.
+    The fork server (:mod:`.kernels`) lives as long as the block, if there is any job; it is a
+    child of this process, and its kernels its children: :func:`stop_kernels` kills them all.
     """
 
     def __init__(self, plan: Plan, progress: Progress) -> None:
@@ -167,8 +230,16 @@ class Pool:
         self.progress = progress
         self._pool = ThreadPoolExecutor(max_workers=plan.jobs, thread_name_prefix="notebook")
         self._futures: dict[Future[Result], Job] = {}
+        self._server: ForkServer | None = None
+        self._managers: type | None = None
 
     def __enter__(self) -> Pool:
+        if self.plan.work:  # its imports overlap with the first jobs' own setup
+            from .kernels import ForkServer, kernel_manager_class
+
+            self._server = ForkServer.start()
+            if self._server is not None:
+                self._managers = kernel_manager_class(self._server)
         for job in self.plan.work:
             self._futures[self._pool.submit(self._run, job)] = job
         return self
@@ -176,7 +247,7 @@ class Pool:
     def _run(self, job: Job) -> Result:
         self.progress.started(job.label)
         try:
-            return execute_job(job, self.plan.timeout, self.plan.notebooks_dir)
+            return execute_job(job, self.plan.timeout, self.plan.notebooks_dir, self._managers)
         finally:
             self.progress.stopped(job.label)
 
@@ -196,21 +267,32 @@ class Pool:
         tb: TracebackType | None,
     ) -> None:
         if exc is None:
-            self._pool.shutdown(wait=True)
+            try:
+                self._pool.shutdown(wait=True)
+            finally:
+                self._stop_server()
             return
         previous = _ignore_sigint()  # a second Ctrl-C: no traceback
         try:
+            if self._server is not None:  # no kernel launched any more, forked or not
+                self._server.stopping = True
             for fut in self._futures:
                 fut.cancel()
             stop_kernels()
             self._pool.shutdown(wait=True, cancel_futures=True)
         finally:
+            self._stop_server()
             if previous is not None:
                 signal.signal(signal.SIGINT, previous)
 
+    def _stop_server(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+
 
 def stop_kernels() -> int:
-    """Kill every process this one started (the notebook kernels); returns how many."""
+    """Kill every process this one started (the notebook kernels, the fork server and its
+    kernels); returns how many."""
     import psutil
 
     children = psutil.Process().children(recursive=True)

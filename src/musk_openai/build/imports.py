@@ -38,6 +38,7 @@ PRELOAD = (
     "jupyter_client.asynchronous.client",
     "jupyter_client.blocking.client",
     "jupyter_client.provisioning.local_provisioner",
+    "musk_openai.build.kernels",
     "ipykernel.kernelspec",
     "ipykernel.connect",
     "IPython",
