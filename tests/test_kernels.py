@@ -20,7 +20,7 @@ from helpers import FIGURE, make_notebook, snapshot
 from musk_openai import build
 from musk_openai.build import kernels, render
 
-SERVER = "musk_openai.build.kernels"
+SERVER = "musk_openai.forkserver"
 
 
 def who(folder: Path, name: str) -> str:

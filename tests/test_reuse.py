@@ -150,10 +150,13 @@ def test_a_notebook_changed_is_the_only_one_executed(project: Project) -> None:
 
 
 def test_a_data_row_changed_executes_every_notebook(project: Project) -> None:
+    facts = project.out / "en" / "facts.html"
+    before = facts.read_bytes()
     figures = project.data / "figures.csv"
     text = figures.read_text(encoding="utf-8")
     figures.write_text(text.replace("157", "158", 1), encoding="utf-8")
     assert project.run()[1] == ALL
+    assert facts.read_bytes() != before  # the fact explorer is made again too, not reused
     (project.data / "sources" / ".note").write_text("any file of the data folder")
     assert project.run()[1] == ALL
 
@@ -190,7 +193,7 @@ def test_a_failed_notebook_is_executed_again_the_others_are_kept(project: Projec
 
 def test_a_damaged_entry_is_not_trusted(project: Project) -> None:
     entries = sorted(_entries(project.out))
-    assert len(entries) == 4
+    assert len(entries) == 5  # the four runs, and the pages they share (sources, facts)
     page = next(e / reuse.PAGE for e in entries if "00-plain (en)" in _job(e))
     page.write_bytes(page.read_bytes().replace(b"</html>", b"</html><!-- damaged -->"))
     report, executed = project.run()

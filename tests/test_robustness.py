@@ -255,7 +255,7 @@ def test_finding_1_a_crash_keeps_the_previous_report(
     out = tmp_path / "out"
     previous = _previous_report(out)
 
-    def broken(*args: object) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(render, "write_index", broken)
@@ -376,7 +376,7 @@ def test_a_crash_in_the_command_is_one_message(
     out = tmp_path / "out"
     previous = _previous_report(out)
 
-    def full(*args: object) -> None:
+    def full(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device", str(out / ".building" / "index.html"))
 
     monkeypatch.setattr(render, "write_index", full)

@@ -135,7 +135,9 @@ def _add_report(sub: Any) -> None:
     add(
         "--jobs",
         metavar="N",
-        help=f"notebooks run at once (default: the number of CPUs, here {os.cpu_count()})",
+        # build.options.default_jobs(), not imported here: the command's start stays light
+        help="notebooks run at once (default: one more than the CPUs, here "
+        f"{(os.cpu_count() or 1) + 1})",
     )
     add("--timeout", metavar="SECONDS", help="time limit per cell (default: 300)")
     add("--with-code", action="store_true", help="show the code cells in the HTML pages")
@@ -171,6 +173,16 @@ def _error(message: str) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     _absolute_data_env()
+    from . import forkserver
+
+    forkserver.start_early()  # the kernels' imports, meanwhile, on another core
+    try:
+        return _plan_and_run(args)
+    finally:
+        forkserver.discard_early()  # if nothing was executed
+
+
+def _plan_and_run(args: argparse.Namespace) -> int:
     # papermill logs a cell timeout as an error on stderr; the summary reports it, once.
     logging.getLogger("papermill").addHandler(logging.NullHandler())
     from . import build

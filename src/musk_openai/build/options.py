@@ -126,7 +126,7 @@ class Options:
             formats = list(formats)
         fmt = checked("--formats", formats, check_formats) if formats is not None else None
         the_dpi = checked("--dpi", _whole(dpi), check_dpi, dpi) if dpi is not None else None
-        n_jobs = _at_least_one("jobs", (os.cpu_count() or 1) if jobs is None else jobs)
+        n_jobs = _at_least_one("jobs", default_jobs() if jobs is None else jobs)
         n_timeout = _at_least_one("timeout", DEFAULT_TIMEOUT if timeout is None else timeout)
         only = raw.get("only")
         output, params_file = raw.get("output"), raw.get("params_file")
@@ -149,6 +149,13 @@ class Options:
             output_given=str(output) if output is not None else "",
             params_file_given=str(params_file) if params_file is not None else "",
         )
+
+
+def default_jobs() -> int:
+    """Notebooks run at once by default: one more than the CPUs, since each kernel spends part
+    of its time waiting for messages (measured on 2 CPUs: 3 at once build the report in 8 s,
+    2 in 10 s; benchmarks/bench_report.py)."""
+    return (os.cpu_count() or 1) + 1
 
 
 def _langs(lang: str) -> tuple[str, ...]:

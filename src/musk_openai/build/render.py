@@ -145,10 +145,13 @@ def render_page(result: Result, plan: Plan, renderer: PageRenderer) -> Result:
 # -- the report's own pages ---------------------------------------------------------------------
 
 
-def write_index(plan: Plan, results: Sequence[Result], dataset_version: str) -> Path:
+def write_index(
+    plan: Plan, results: Sequence[Result], dataset_version: str, *, shared_done: bool = False
+) -> Path:
     """Every page of the report but the notebooks' (:mod:`.site`): the front page of each
-    language, the source pages, the fact explorer, and ``<output>/.building/index.html``, which
-    offers the languages (returned). Links are relative to the report folder. Deterministic."""
+    language, the source pages and the fact explorer (unless ``shared_done``: reused), and
+    ``<output>/.building/index.html``, which offers the languages (returned). Links are
+    relative to the report folder. Deterministic."""
     from .site import write_site
 
-    return write_site(plan, results, dataset_version)
+    return write_site(plan, results, dataset_version, shared_done=shared_done)

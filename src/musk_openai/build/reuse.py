@@ -87,13 +87,19 @@ def tree_digest(folder: Path) -> str:
 
 
 def dependencies_digest() -> str:
-    """The pinned dependencies (``requirements.lock``), what is installed, and Python."""
-    from importlib import metadata
-
+    """The pinned dependencies (``requirements.lock``), what is installed (the name and version
+    of every distribution, as its ``.dist-info`` folder spells them: reading each one's metadata
+    takes a quarter of a second), and Python."""
     h = hashlib.sha256(sys.version.encode())
     h.update(LOCK.read_bytes() if LOCK.is_file() else b"no requirements.lock")
-    installed = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
-    h.update("\n".join(installed).encode())
+    installed = set()
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        installed |= {f"{folder}/{n}" for n in names if n.endswith((".dist-info", ".egg-info"))}
+    h.update("\n".join(sorted(installed)).encode())
     return h.hexdigest()
 
 
@@ -125,6 +131,13 @@ def job_key(job: Job, plan: Plan, shared: Inputs) -> str:
     return hashlib.sha256(json.dumps(what, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def site_key(plan: Plan, shared: Inputs) -> str:
+    """The key of the report's pages shared by every run of the same data, code and languages:
+    the source pages and the fact explorer (:mod:`.site`)."""
+    what = {"key_version": KEY_VERSION, "site": asdict(shared), "langs": list(plan.langs)}
+    return hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()
+
+
 def keys(plan: Plan, shared: Inputs) -> dict[str, str]:
     """Every job's key, by its label."""
     return {job.label: job_key(job, plan, shared) for job in plan.work}
@@ -154,20 +167,10 @@ class Store:
     def restore(self, job: Job, key: str, figures_dir: Path) -> Restored | None:
         """Put the entry ``key`` in place for ``job`` (its notebook, page and figures), if it
         exists and every file is intact; else remove it and return ``None``."""
-        if self.root is None or not self._trusted_folders():
+        got = self._read(key, required={EXECUTED, PAGE})
+        if got is None:
             return None
-        entry = self.root / key
-        try:
-            manifest = self._trusted_manifest(entry, key)
-            if manifest is None:
-                return None
-            files = {name: (entry / name).read_bytes() for name in manifest["files"]}
-            if any(_sha(raw) != manifest["files"][n] for n, raw in files.items()):
-                raise ValueError("a file does not match the manifest")
-            made = datetime.datetime.fromisoformat(manifest["made"])
-        except (OSError, ValueError, KeyError, TypeError):
-            shutil.rmtree(entry, ignore_errors=True)
-            return None
+        files, made = got
         for name, raw in files.items():
             if name == EXECUTED:
                 _write(job.executed, raw)
@@ -175,8 +178,47 @@ class Store:
                 _write(job.page, raw)
             else:
                 _write(figures_dir / Path(name).name, raw)
-        os.utime(entry)  # most recently used
         return Restored(job, key, made)
+
+    def save(self, job: Job, key: str, figures: Sequence[Path]) -> None:
+        """Keep the files of a job that succeeded as the entry ``key``."""
+        files = {EXECUTED: job.executed, PAGE: job.page}
+        self._write_entry(key, job.label, files | {f"{FIGURES}/{f.name}": f for f in figures})
+
+    def restore_files(self, key: str, into: Path) -> bool:
+        """Put the files of the entry ``key`` under ``into``, by their relative names."""
+        got = self._read(key, required=set())
+        for name, raw in got[0].items() if got else ():
+            _write(into / name, raw)
+        return got is not None
+
+    def save_files(self, key: str, what: str, root: Path, files: Iterable[Path]) -> None:
+        """Keep ``files`` (under ``root``) as the entry ``key``."""
+        self._write_entry(key, what, {f.relative_to(root).as_posix(): f for f in files})
+
+    def _read(
+        self, key: str, required: set[str]
+    ) -> tuple[dict[str, bytes], datetime.datetime] | None:
+        """The files of the entry ``key`` and when it was made, if it exists and can be trusted
+        (every file checked against the manifest); an entry that cannot is removed."""
+        if self.root is None or not self._trusted_folders():
+            return None
+        entry = self.root / key
+        try:
+            manifest = self._trusted_manifest(entry, key)
+            if manifest is None:
+                return None
+            if required - set(manifest["files"]):
+                raise ValueError("incomplete")
+            files = {name: (entry / name).read_bytes() for name in manifest["files"]}
+            if any(_sha(raw) != manifest["files"][n] for n, raw in files.items()):
+                raise ValueError("a file does not match the manifest")
+            made = datetime.datetime.fromisoformat(manifest["made"])
+        except (OSError, ValueError, KeyError, TypeError):
+            shutil.rmtree(entry, ignore_errors=True)
+            return None
+        os.utime(entry)  # most recently used
+        return files, made
 
     def _trusted_folders(self) -> bool:
         """The cache's folders down to the entries are the user's, writable by nobody else."""
@@ -197,13 +239,11 @@ class Store:
         manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         if manifest.get("key") != key or manifest.get("key_version") != KEY_VERSION:
             raise ValueError("another key")
-        if {EXECUTED, PAGE} - set(manifest["files"]):
-            raise ValueError("incomplete")
         return manifest
 
-    def save(self, job: Job, key: str, figures: Sequence[Path]) -> None:
-        """Make the entry ``key`` from a job that succeeded: written aside, renamed when
-        complete (an existing entry of the same key is replaced)."""
+    def _write_entry(self, key: str, what: str, files: dict[str, Path]) -> None:
+        """The entry ``key``: written aside, renamed when complete (an existing entry of the
+        same key is replaced)."""
         if self.root is None:
             return
         self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -212,19 +252,16 @@ class Store:
         tmp = self.root / f".tmp-{os.getpid()}-{key}"
         shutil.rmtree(tmp, ignore_errors=True)
         try:
-            (tmp / FIGURES).mkdir(parents=True)
-            files = {EXECUTED: job.executed, PAGE: job.page}
-            files |= {f"{FIGURES}/{f.name}": f for f in figures}
             hashes = {}
             for name, src in files.items():
                 raw = src.read_bytes()
-                (tmp / name).write_bytes(raw)
+                _write(tmp / name, raw)
                 hashes[name] = _sha(raw)
             made = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
             manifest = {
                 "key_version": KEY_VERSION,
                 "key": key,
-                "job": job.label,
+                "job": what,
                 "made": made,
                 "files": hashes,
             }

@@ -19,6 +19,7 @@ from .imports import preload
 from .options import RawOptions
 from .plan import JOBS, Plan, plan_report
 from .progress import Progress
+from .site import shared_pages
 
 
 @dataclass(frozen=True)
@@ -84,9 +85,13 @@ def run_plan(plan: Plan, *, stream: IO[str] | None = sys.stderr) -> Report:
             if todo:
                 results += execute_and_render(replace(plan, work=todo), stream)
             results.sort(key=lambda r: plan.work.index(r.job))
-            render.write_index(plan, results, dataset_version())
+            site = reuse.site_key(plan, inputs)
+            shared = store.restore_files(site, building)
+            render.write_index(plan, results, dataset_version(), shared_done=shared)
             unchanged = not todo or reuse.inputs() == inputs
-            save_for_reuse(store, results, keys, unchanged=unchanged)
+            if unchanged and not shared:
+                store.save_files(site, "the source pages and facts", building, shared_pages(plan))
+            save_for_reuse(store, results, keys, unchanged=unchanged, keep=[site])
             shutil.rmtree(building / JOBS, ignore_errors=True)
             failed = any(not r.ok for r in results)
             location = outputs.install(plan.output, building, failed)
@@ -111,7 +116,12 @@ def restore(plan: Plan, store: reuse.Store, keys: dict[str, str]) -> list[Result
 
 
 def save_for_reuse(
-    store: reuse.Store, results: list[Result], keys: dict[str, str], *, unchanged: bool
+    store: reuse.Store,
+    results: list[Result],
+    keys: dict[str, str],
+    *,
+    unchanged: bool,
+    keep: Sequence[str] = (),
 ) -> None:
     """Keep the jobs executed with success for later runs, if the inputs did not change while
     they ran; forget the entries no longer needed."""
@@ -119,7 +129,7 @@ def save_for_reuse(
         for r in results:
             if r.ok and r.page_written and r.reused_from is None:
                 store.save(r.job, keys[r.job.label], _files(r.job.figures))
-    store.prune(keys.values())
+    store.prune([*keys.values(), *keep])
 
 
 def _files(folder: Path) -> list[Path]:
