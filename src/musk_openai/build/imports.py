@@ -53,8 +53,9 @@ PRELOAD = (
     "traitlets.config",
     "nbformat",
     "jinja2",
-    "nbconvert",
 )
+# nbconvert is not here: only the main thread uses it (the pages), and it imports it while the
+# first kernels start (:class:`~.render.PageRenderer`), not before.
 
 #: Imported by jsonschema for its ``iri`` format checker only; 2.2 s to import.
 SLOW_OPTIONAL = "rfc3987_syntax"

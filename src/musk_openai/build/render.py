@@ -64,6 +64,20 @@ class PageRenderer:
             theme="light",
         )
         self._lock = threading.Lock()
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Render a small notebook once, while the first kernels start: the first page compiles
+        nbconvert's templates and filters (a quarter of a second), which would otherwise delay
+        the first real page."""
+        from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+        shown = new_output("display_data", {"text/html": "<p>x</p>", "text/plain": "x"})
+        cells = [new_markdown_cell("# x\n\n*x* `x`"), new_code_cell("x = 1", outputs=[shown])]
+        nb = new_notebook(cells=cells, metadata={"title": "x"})
+        resources = {"metadata": {"name": "x"}, "musk": Nav("en", "x", "x", "x", ()).resources()}
+        with self._lock:
+            self.exporter.from_notebook_node(nb, resources=resources)
 
     def render(self, executed: Path, page: Path, notebooks_dir: Path, nav: Nav) -> None:
         """The page of ``nav.lang``: the cells kept for it (:mod:`.cells`), titled by its
