@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -210,3 +211,29 @@ def test_only_this_python_s_ipykernel_launcher_is_forked(monkeypatch: pytest.Mon
     assert kernels.kernel_argv([sys.executable, "-m", "other_kernel", "-f", "c"]) is None
     monkeypatch.setenv(kernels.SWITCH, "0")
     assert kernels.ForkServer.start() is None
+
+
+def test_a_forked_kernel_that_never_starts_is_launched_again_the_usual_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server answers with the pid of a process that has already ended: the kernel never
+    answers, no cell runs, and the notebook runs once more with a kernel launched as usual."""
+    from musk_openai import forkserver
+
+    def dead_kernel(self: forkserver.ForkServer, *args: object) -> int:
+        proc = subprocess.Popen(["true"])
+        proc.wait()
+        return proc.pid
+
+    monkeypatch.setattr(forkserver.ForkServer, "fork", dead_kernel)
+    nbs, seen = tmp_path / "notebooks", tmp_path / "seen"
+    seen.mkdir()
+    make_notebook(nbs, "00-who", who(seen, "who"))
+    report = build.run_report(
+        notebooks_dir=nbs, output=tmp_path / "out", lang="en", stream=None, timeout=60
+    )
+    assert report.exit_code == 0, build.summary(report)
+    ran = read_who(seen)["who-en"]
+    assert SERVER not in ran["parent"]  # launched the usual way: this process is its parent
+    assert ran["ppid"] == os.getpid()
+    assert not leftovers()

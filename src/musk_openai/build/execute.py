@@ -105,7 +105,13 @@ def execute_job(
             **managers,
         )
     except Exception as exc:  # noqa: BLE001 - any failure of one notebook must not stop the others
-        return Result(job, time.perf_counter() - start, failure_from(job, exc))
+        failure = failure_from(job, exc)
+        if kernel_manager_class is not None and _kernel_never_started(exc, failure):
+            # A forked kernel that did not start (seen once in some 500 runs, not understood):
+            # the notebook has not run at all, so it runs once more, its kernel launched the
+            # usual way.
+            return execute_job(job, timeout, notebooks_dir, None)
+        return Result(job, time.perf_counter() - start, failure)
     return Result(job, time.perf_counter() - start)
 
 
@@ -163,6 +169,15 @@ def _kernel_config() -> Any:
 
 
 # -- failures -----------------------------------------------------------------------------------
+
+
+def _kernel_never_started(exc: BaseException, failure: Failure) -> bool:
+    """Did the run fail before any cell of the notebook started (its kernel's start, or the
+    first messages), rather than in a cell?"""
+    from papermill.exceptions import PapermillExecutionError
+
+    no_cell = failure.cell is None and failure.executed_cell is None
+    return no_cell and not isinstance(exc, PapermillExecutionError)
 
 
 def failure_from(job: Job, exc: BaseException) -> Failure:
