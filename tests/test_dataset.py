@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from musk_openai import data, queries
+from musk_openai.dataset import data
 from musk_openai.paths import data_dir
+from musk_openai.story import queries
 
 FACT_TABLES = ("figures", "events", "members", "claims")
 
@@ -296,7 +297,7 @@ def test_cache_hit_skips_pandera(data_copy: Path, tmp_path: Path) -> None:
     import sys
 
     code = (
-        "import sys; from musk_openai import data; ds = data.load(sys.argv[1]); "
+        "import sys; from musk_openai.dataset import data; ds = data.load(sys.argv[1]); "
         "print(len(ds.figures), 'pandera' in sys.modules)"
     )
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}

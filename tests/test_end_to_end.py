@@ -11,19 +11,20 @@ from pathlib import Path
 
 import pytest
 
-from musk_openai import build, data
+from musk_openai.dataset import data
 from musk_openai.paths import FIGURES_DIR, PROJECT_ROOT
+from musk_openai.report import runner
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CONSOLE = Path(sys.executable).with_name("musk-openai")
 
 
 @pytest.fixture(scope="module")
-def full_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[build.Report, Path, str, str]:
+def full_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[runner.Report, Path, str, str]:
     """The full report, both languages, into a temporary folder; data/ hashed around it."""
     tmp = tmp_path_factory.mktemp("report")
     before = data.dataset_hash(PROJECT_ROOT / "data")
-    result = build.run_report(
+    result = runner.run_report(
         output=tmp / "reports", figures_root=tmp / "figures", stream=None, jobs=2
     )
     after = data.dataset_hash(PROJECT_ROOT / "data")
@@ -31,7 +32,7 @@ def full_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[build.Report,
 
 
 def test_full_report_leaves_data_unchanged(
-    full_report: tuple[build.Report, Path, str, str],
+    full_report: tuple[runner.Report, Path, str, str],
 ) -> None:
     result, tmp, before, after = full_report
     assert result.exit_code == 0
@@ -44,7 +45,7 @@ def test_full_report_leaves_data_unchanged(
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_report_figures_match_the_committed_ones(
-    full_report: tuple[build.Report, Path, str, str], lang: str
+    full_report: tuple[runner.Report, Path, str, str], lang: str
 ) -> None:
     _, tmp, _, _ = full_report
     built = tmp / "figures" / lang
@@ -80,7 +81,7 @@ NEEDS_CHROMIUM = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def moved_report(full_report: tuple[build.Report, Path, str, str]) -> Path:
+def moved_report(full_report: tuple[runner.Report, Path, str, str]) -> Path:
     """The report folder copied to another place, the original removed: it must still work."""
     _, tmp, _, _ = full_report
     moved = tmp / "copied" / "report"
@@ -140,7 +141,7 @@ def test_report_in_a_real_browser(moved_report: Path, page_name: str) -> None:
 @NEEDS_CHROMIUM
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_fact_explorer_is_interactive_offline(moved_report: Path, lang: str) -> None:
-    from musk_openai import i18n
+    from musk_openai.story import i18n
 
     pw, browser = _launch_chromium()
     try:

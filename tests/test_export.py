@@ -1,4 +1,4 @@
-"""musk_openai.export: file permissions, atomic writes, and CSVs that are safe in a spreadsheet."""
+"""Chart export: file permissions, atomic writes, and CSVs that are safe in a spreadsheet."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from musk_openai import export, params
+from musk_openai.story import export, params
 
 
 @pytest.fixture()

@@ -1,4 +1,4 @@
-"""musk_openai.i18n and texts.toml: words, money, numbers and dates in both languages; and no
+"""musk_openai.story.i18n and texts.toml: words, money, numbers and dates in both languages; and no
 language test or reader-facing phrase anywhere else in the code (a lint on the source files)."""
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import nbformat
 import pytest
 from babel.dates import get_month_names
 
-from musk_openai import data, i18n, params, queries
+from musk_openai.dataset import data
 from musk_openai.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from musk_openai.story import i18n, params, queries
 
 SRC = PROJECT_ROOT / "src" / "musk_openai"
 
@@ -157,13 +158,13 @@ def test_every_phrase_has_every_language_and_the_same_fields() -> None:
 #: (Elsewhere, French is the sources' language, checked by data.py and schema.py, and English that
 #: of developers' messages and of the report runner's own page.)
 PRESENTATION = [
-    "charts",
-    "i18n.py",
-    "style.py",
-    "notebook.py",
-    "queries",
-    "export.py",
-    "tables.py",
+    "story/charts",
+    "story/i18n.py",
+    "story/style.py",
+    "story/notebook.py",
+    "story/queries",
+    "story/export.py",
+    "story/tables.py",
 ]
 #: The report runner's modules (another part of the project) name languages as output folders and
 #: as the HTML page's own language; params.py and schema.py define the list of languages.
@@ -263,7 +264,7 @@ def test_no_language_test_in_the_code() -> None:
             ]
     assert bad == [], "words and formats by language belong in texts.toml: " + "; ".join(bad)
     assert not re.search(
-        r"""replace\(\s*["']\.["']\s*,\s*["'],["']""", (SRC / "i18n.py").read_text()
+        r"""replace\(\s*["']\.["']\s*,\s*["'],["']""", (SRC / "story" / "i18n.py").read_text()
     )
 
 

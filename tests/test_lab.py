@@ -306,7 +306,7 @@ def test_lab_lists_notebooks_and_runs_the_project_kernel(lab: Lab) -> None:
         printed = _execute(
             lab,
             kernel_id,
-            "import musk_openai; from musk_openai import data; print(len(data.load().figures))",
+            "from musk_openai.dataset import data; print(len(data.load().figures))",
         )
         with (PROJECT_ROOT / "data" / "figures.csv").open(encoding="utf-8", newline="") as f:
             rows = sum(1 for _ in csv.DictReader(f))

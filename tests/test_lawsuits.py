@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 from test_notebooks import run
 
-from musk_openai import charts, data, params, queries
-from musk_openai.export import save
+from musk_openai.dataset import data
 from musk_openai.paths import FIGURES_DIR
+from musk_openai.story import charts, params, queries
+from musk_openai.story.export import save
 
 NAME = "06-the-lawsuits"
 

@@ -1,4 +1,4 @@
-"""musk_openai.notebook_checks: committed notebooks carry no outputs and one parameters cell."""
+"""Notebook checks: committed notebooks carry no outputs and one parameters cell."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from musk_openai import notebook_checks
 from musk_openai.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from musk_openai.story import notebook_checks
 
 
 def _clean() -> nbformat.NotebookNode:
@@ -22,7 +22,7 @@ def _clean() -> nbformat.NotebookNode:
         cells=[
             new_markdown_cell("# A question"),
             new_code_cell('lang = "fr"\ndpi = 200', metadata={"tags": ["parameters"]}),
-            new_code_cell("from musk_openai import data\nds = data.load()"),
+            new_code_cell("from musk_openai.dataset import data\nds = data.load()"),
         ]
     )
 
@@ -120,7 +120,7 @@ def test_module_runs_as_a_script(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     _write(tmp_path / "sub", "07-clean.ipynb", _clean())
     run = subprocess.run(
-        [sys.executable, "-m", "musk_openai.notebook_checks", str(tmp_path)],
+        [sys.executable, "-m", "musk_openai.story.notebook_checks", str(tmp_path)],
         capture_output=True,
         text=True,
         timeout=60,

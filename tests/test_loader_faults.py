@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from musk_openai import cache, data, paths
+from musk_openai import paths
+from musk_openai.dataset import cache, data
 
 FIGURES_HEADER = (
     "id,subject,kind,payer,payee,value,unit,bound,date,date_precision,date_basis,date_note,"
@@ -471,7 +472,7 @@ def test_harmless_variants_load_the_same(data_copy: Path, edit: Callable[[bytes]
 
 def test_header_lines_are_the_schema_columns() -> None:
     """The header the loader demands is the pandera schema's own column list."""
-    from musk_openai import loading, schema
+    from musk_openai.dataset import loading, schema
 
     schemas = {
         "sources": schema.sources_schema(),

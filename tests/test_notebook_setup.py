@@ -1,4 +1,4 @@
-"""musk_openai.notebook: the one setup call of every notebook, and publishing a chart."""
+"""musk_openai.story.notebook: the one setup call of every notebook, and publishing a chart."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from musk_openai import charts, data, notebook, params
+from musk_openai.dataset import data
+from musk_openai.story import charts, notebook, params
 
 
 def test_setup_checks_loads_and_prints_nothing(
@@ -74,7 +75,7 @@ def test_publish_saves_shows_and_keeps_each_chart(tmp_path: Path, ds: data.Datas
 def test_tables_for_readers(tmp_path: Path, ds: data.Dataset) -> None:
     """Headers in words, amounts and dates in the language, a dash for missing values, sources
     linked to their page at the row, no index, no raw column name, no MathJax."""
-    from musk_openai import queries
+    from musk_openai.story import queries
 
     story = notebook.Story(params.validate("fr", "png", 60, str(tmp_path)), ds, "2015", "2024")
     columns = ["id", "label", "amount", "date", "asserted_by", "source_id", "excerpt"]

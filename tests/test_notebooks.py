@@ -10,8 +10,9 @@ import nbformat
 import papermill as pm
 import pytest
 
-from musk_openai import data, queries
+from musk_openai.dataset import data
 from musk_openai.paths import NOTEBOOKS_DIR
+from musk_openai.story import queries
 
 NOTEBOOKS = sorted(p.stem for p in NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
 

@@ -19,7 +19,7 @@ import frictionless
 import pytest
 import yaml
 
-from musk_openai import data, database, loading, package
+from musk_openai.dataset import data, database, loading, package
 from musk_openai.paths import PROJECT_ROOT
 
 DATA = PROJECT_ROOT / "data"
@@ -30,7 +30,7 @@ def test_datapackage_json_is_what_build_package_returns() -> None:
     """One schema, not two: the committed package is generated from loading.py's definitions."""
     committed = (DATA / "datapackage.json").read_text(encoding="utf-8")
     assert committed == package.dumps(package.build_package()), (
-        "data/datapackage.json is stale: run python -m musk_openai.package"
+        "data/datapackage.json is stale: run python -m musk_openai.dataset.package"
     )
 
 
@@ -57,7 +57,7 @@ def test_readme_data_dictionary_is_generated() -> None:
     text = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     assert text.count("<!-- data-dictionary: ") == len(loading.TABLES)
     assert text == package.render_readme(text, package.build_package()), (
-        "README.md's column tables are stale: run python -m musk_openai.package"
+        "README.md's column tables are stale: run python -m musk_openai.dataset.package"
     )
 
 

@@ -14,9 +14,11 @@ import pytest
 from bs4 import BeautifulSoup
 from helpers import FIGURE, make_tagged_notebook
 
-from musk_openai import build, data, i18n
-from musk_openai.build import cells, facts, sources
+from musk_openai.dataset import data
 from musk_openai.paths import PROJECT_ROOT
+from musk_openai.report import runner
+from musk_openai.report.site import cells, facts, figures, sources
+from musk_openai.story import i18n
 
 LANGS = ("fr", "en")
 ALT = "Diagramme en barres : deux barres, a vaut 1 et b vaut 2, dessinées pour le test"
@@ -48,7 +50,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("code", 'print("hidden cell")', ["remove-cell"]),
     )
     make_tagged_notebook(nbs, "02-plain", ("md", "# Plain", []), ("code", "1 + 1", []))
-    result = build.run_report(
+    result = runner.run_report(
         notebooks_dir=nbs,
         output=root / "out",
         figures_root=root / "figures",
@@ -56,7 +58,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
         dpi=60,
         stream=None,
     )
-    assert result.exit_code == 0, build.summary(result)
+    assert result.exit_code == 0, runner.summary(result)
     # the report is self-contained: it works from anywhere
     moved = root / "elsewhere" / "copy"
     shutil.copytree(root / "out", moved, ignore=shutil.ignore_patterns(".lock"))
@@ -195,7 +197,7 @@ def test_alt_text_file_wins(tmp_path: Path) -> None:
     for suffix in ("png", "csv"):
         (folder / f"01-x.{suffix}").write_bytes(b"x")
     (folder / "01-x.alt.txt").write_text("Un graphique\nen deux lignes.\n", encoding="utf-8")
-    charts = build.figures.by_notebook(folder, {"01": "Question ?"}, "fr", tmp_path)
+    charts = figures.by_notebook(folder, {"01": "Question ?"}, "fr", tmp_path)
     chart = charts["01"][0]
     assert chart.alt == "Un graphique en deux lignes."
     labels = [label for label, _ in chart.downloads]

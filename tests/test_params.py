@@ -1,11 +1,11 @@
-"""musk_openai.params: every bad notebook parameter is refused with a message naming it."""
+"""musk_openai.story.params: every bad notebook parameter is refused with a message naming it."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from musk_openai import params, queries
+from musk_openai.story import params, queries
 
 
 @pytest.mark.parametrize(

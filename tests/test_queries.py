@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from musk_openai import data, queries
+from musk_openai.dataset import data
+from musk_openai.story import queries
 
 
 def test_filing_date_keeps_every_source_version(ds: data.Dataset) -> None:
@@ -103,7 +104,7 @@ def test_money_facts_of_the_audit(ds: data.Dataset) -> None:
 def test_merged_reports_show_only_what_every_report_supports(ds: data.Dataset) -> None:
     """Four articles date the founding to 2015, but only two call OpenAI non-profit: the merged
     row keeps a label every report supports (texts.toml [subject]), never one source's words."""
-    from musk_openai import i18n
+    from musk_openai.story import i18n
 
     tl = queries.timeline(ds)
     for _, row in tl.iterrows():

@@ -11,7 +11,9 @@ import pytest
 from bs4 import BeautifulSoup
 from helpers import FIGURE, make_notebook, snapshot
 
-from musk_openai import build, data, i18n
+from musk_openai.dataset import data
+from musk_openai.report import runner
+from musk_openai.story import i18n
 
 PLAIN = """\
 import os
@@ -31,8 +33,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def first_run(project: Path) -> build.Report:
-    return build.run_report(
+def first_run(project: Path) -> runner.Report:
+    return runner.run_report(
         notebooks_dir=project / "notebooks",
         output=project / "reports",
         figures_root=project / "figures",
@@ -42,8 +44,8 @@ def first_run(project: Path) -> build.Report:
     )
 
 
-def test_every_notebook_in_every_language(project: Path, first_run: build.Report) -> None:
-    assert first_run.exit_code == 0, build.summary(first_run)
+def test_every_notebook_in_every_language(project: Path, first_run: runner.Report) -> None:
+    assert first_run.exit_code == 0, runner.summary(first_run)
     for lang in ("fr", "en"):
         for name in ("00-plain", "01-figure"):
             assert (project / "reports" / lang / f"{name}.ipynb").is_file()
@@ -56,7 +58,7 @@ def test_every_notebook_in_every_language(project: Path, first_run: build.Report
     assert all(not c.get("outputs") for c in src.cells if c.cell_type == "code")
 
 
-def test_parameters_and_working_folder(project: Path, first_run: build.Report) -> None:
+def test_parameters_and_working_folder(project: Path, first_run: runner.Report) -> None:
     nb = json.loads((project / "reports" / "en" / "00-plain.ipynb").read_text())
     injected = [c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
     assert len(injected) == 1
@@ -81,7 +83,7 @@ def links(page: BeautifulSoup) -> list[str]:
     return [u for u in found if u]
 
 
-def test_index_offers_each_language(project: Path, first_run: build.Report) -> None:
+def test_index_offers_each_language(project: Path, first_run: runner.Report) -> None:
     index = soup(project / "reports" / "index.html")
     assert index.html is not None and index.html.get("lang") == "fr"
     hrefs = [str(a.get("href")) for a in index.select(".go a")]
@@ -90,8 +92,8 @@ def test_index_offers_each_language(project: Path, first_run: build.Report) -> N
     assert not [u for u in links(index) if u.startswith(("http:", "https:", "//"))]
 
 
-def test_front_page_lists_pages_figures_parameters(project: Path, first_run: build.Report) -> None:
-    from musk_openai.data import dataset_hash
+def test_front_page_lists_pages_figures_parameters(project: Path, first_run: runner.Report) -> None:
+    from musk_openai.dataset.data import dataset_hash
 
     for lang in ("fr", "en"):
         front = soup(project / "reports" / lang / "index.html")
@@ -126,7 +128,7 @@ def test_index_escapes_what_it_shows(tmp_path: Path) -> None:
     """Titles, names and errors are text in the index, never markup (Jinja autoescaping)."""
     nbs = tmp_path / "notebooks"
     make_notebook(nbs, "00-tags", "raise ValueError('<b>bold</b> & co')", title="<i>x</i> & y")
-    result = build.run_report(
+    result = runner.run_report(
         notebooks_dir=nbs, output=tmp_path / "out", lang="en", stream=None, figures_root=tmp_path
     )
     assert result.exit_code == 1
@@ -150,7 +152,7 @@ def assert_self_contained(path: Path) -> None:
         assert str(img.get("src", "")).startswith("data:image/"), img
 
 
-def test_html_is_self_contained_and_hides_code(project: Path, first_run: build.Report) -> None:
+def test_html_is_self_contained_and_hides_code(project: Path, first_run: runner.Report) -> None:
     for lang in ("fr", "en"):
         path = project / "reports" / lang / "01-figure.html"
         assert_self_contained(path)
@@ -167,10 +169,10 @@ def test_html_is_self_contained_and_hides_code(project: Path, first_run: build.R
         assert all(len(str(img.get("alt", "")).split()) >= 4 for img in page.find_all("img"))
 
 
-def test_rerun_is_byte_identical(project: Path, first_run: build.Report) -> None:
+def test_rerun_is_byte_identical(project: Path, first_run: runner.Report) -> None:
     figures = snapshot(project / "figures")
     reports = snapshot(project / "reports")
-    again = build.run_report(
+    again = runner.run_report(
         notebooks_dir=project / "notebooks",
         output=project / "reports",
         figures_root=project / "figures",
@@ -199,12 +201,12 @@ def test_failing_notebook_others_finish(tmp_path: Path) -> None:
     )
     make_notebook(nbs, "02-good-too", "print('also fine')")
     out = tmp_path / "out"
-    good = build.run_report(
+    good = runner.run_report(
         notebooks_dir=nbs, output=out, lang="en", only=["00"], stream=None, figures_root=tmp_path
     )
     assert good.exit_code == 0 and good.location == out
     previous = snapshot(out)
-    result = build.run_report(
+    result = runner.run_report(
         notebooks_dir=nbs,
         output=out,
         figures_root=tmp_path / "figures",
@@ -220,7 +222,7 @@ def test_failing_notebook_others_finish(tmp_path: Path) -> None:
     assert failure.cell == 3 and failure.executed_cell is not None
     assert failure.source_line == "total = 10"
     assert failure.ename == "ZeroDivisionError"
-    text = build.summary(result)
+    text = runner.summary(result)
     assert "FAILED 01-broken.ipynb (en), cell 3" in text
     assert "total = 10" in text and "ZeroDivisionError: division by zero" in text
     assert "1 failed" in text
@@ -254,7 +256,7 @@ def test_cell_timeout_names_the_cell(tmp_path: Path) -> None:
     nbs = tmp_path / "notebooks"
     nbs.mkdir()
     make_notebook(nbs, "00-slow", "import time\ntime.sleep(60)")
-    result = build.run_report(
+    result = runner.run_report(
         notebooks_dir=nbs,
         output=tmp_path / "out",
         figures_root=tmp_path / "figures",
@@ -284,14 +286,14 @@ def test_params_file_extra_parameter_only_where_declared(tmp_path: Path) -> None
     nbformat.write(nb, nbs / "00-a.ipynb")
     pfile = tmp_path / "p.yaml"
     pfile.write_text(f"since: '2024-03-01'\ndpi: 80\nfigures_dir: {tmp_path}/figs/{{lang}}\n")
-    plan = build.plan_report(notebooks_dir=nbs, output=tmp_path / "out", params_file=pfile)
+    plan = runner.plan_report(notebooks_dir=nbs, output=tmp_path / "out", params_file=pfile)
     assert plan.dpi == 80 and plan.langs == ("fr", "en")
     job = plan.work[0]
     assert job.parameters["since"] == "2024-03-01"
     assert plan.figures_dirs["fr"] == tmp_path / "figs" / "fr"
     assert job.figures == tmp_path / "out" / ".building" / "jobs" / "fr" / job.notebook.name
     # the command line wins over the file
-    plan = build.plan_report(
+    plan = runner.plan_report(
         notebooks_dir=nbs, output=tmp_path / "out", params_file=pfile, dpi="300", lang="en"
     )
     assert plan.dpi == 300 and plan.langs == ("en",)

@@ -23,8 +23,9 @@ import pytest
 from bs4 import BeautifulSoup
 from helpers import FIGURE, make_notebook, snapshot
 
-from musk_openai import build, paths
-from musk_openai.build import reuse
+from musk_openai import paths
+from musk_openai.report import runner
+from musk_openai.report.runner import reuse
 
 BIN = Path(sys.executable).parent
 LOG = """\
@@ -65,11 +66,11 @@ class Project:
         monkeypatch.setattr(reuse, "PACKAGE", self.package)
         monkeypatch.setattr(reuse, "LOCK", self.lock)
 
-    def run(self, **options: object) -> tuple[build.Report, set[str]]:
+    def run(self, **options: object) -> tuple[runner.Report, set[str]]:
         """A run; returns its report and the notebook runs that executed, from the log."""
         self.log.write_text("")
         options = {"dpi": 60, "formats": "png,svg"} | options
-        report = build.run_report(
+        report = runner.run_report(
             notebooks_dir=self.nbs,
             output=self.out,
             figures_root=self.root / "figures",
@@ -105,7 +106,7 @@ class Project:
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Project]:
     p = Project(tmp_path, monkeypatch)
     report, executed = p.run()
-    assert report.exit_code == 0, build.summary(report)
+    assert report.exit_code == 0, runner.summary(report)
     assert executed == ALL
     yield p
 
@@ -115,7 +116,7 @@ def test_nothing_changed_reuses_every_run_and_says_so(project: Project) -> None:
     report, executed = project.run()
     assert report.exit_code == 0 and executed == set()
     assert project.pages() == before  # notebooks, pages and figures, byte for byte
-    text = build.summary(report)
+    text = runner.summary(report)
     assert "reused (4)" in text and "executed (0)" in text
     front = BeautifulSoup((project.out / "fr" / "index.html").read_text(), "html.parser")
     runs = [li.get_text(" ", strip=True) for li in front.select("#about ul.runs li")]
@@ -264,7 +265,7 @@ def test_a_run_interrupted_half_way_leaves_no_entry_a_later_run_trusts(tmp_path:
 def test_the_key_changes_with_each_input(tmp_path: Path) -> None:
     nbs = tmp_path / "notebooks"
     make_notebook(nbs, "00-a", "print(1)")
-    plan = build.plan_report(notebooks_dir=nbs, output=tmp_path / "out", lang="en")
+    plan = runner.plan_report(notebooks_dir=nbs, output=tmp_path / "out", lang="en")
     shared = reuse.Inputs("d", "c", "p")
     job = plan.work[0]
     key = reuse.job_key(job, plan, shared)
@@ -272,7 +273,7 @@ def test_the_key_changes_with_each_input(tmp_path: Path) -> None:
     for other in (reuse.Inputs("D", "c", "p"), reuse.Inputs("d", "C", "p")):
         assert reuse.job_key(job, plan, other) != key
     assert reuse.job_key(job, plan, reuse.Inputs("d", "c", "P")) != key
-    forced = build.plan_report(notebooks_dir=nbs, output=tmp_path / "out", lang="en", force=True)
+    forced = runner.plan_report(notebooks_dir=nbs, output=tmp_path / "out", lang="en", force=True)
     assert forced.force and reuse.job_key(forced.work[0], forced, shared) == key
 
 

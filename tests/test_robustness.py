@@ -16,9 +16,12 @@ import psutil
 import pytest
 from helpers import FIGURE, make_notebook, snapshot
 
-from musk_openai import build, cli, params
-from musk_openai.build import outputs, render
+from musk_openai import cli
 from musk_openai.paths import FIGURES_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, SCRATCH_FIGURES_DIR
+from musk_openai.report import runner
+from musk_openai.report.runner import outputs
+from musk_openai.report.site import render
+from musk_openai.story import params
 
 BIN = Path(sys.executable).parent
 
@@ -52,11 +55,11 @@ imported = []
 def hook(event, args):
     if event == "import" and threading.current_thread() is not threading.main_thread():
         imported.append(args[0])
-from musk_openai import build
+from musk_openai.report import runner
 sys.addaudithook(hook)
-plan = build.plan_report(notebooks_dir=sys.argv[1], output=sys.argv[2], figures_root=sys.argv[3],
+plan = runner.plan_report(notebooks_dir=sys.argv[1], output=sys.argv[2], figures_root=sys.argv[3],
                           lang="en", timeout=3)
-result = build.run_plan(plan, stream=None)
+result = runner.run_plan(plan, stream=None)
 assert [r.job.notebook.name for r in result.failures] == ["01-broken", "02-slow"], result.failures
 print(sorted({m for m in imported if m in sys.modules}))
 """
@@ -260,7 +263,7 @@ def test_finding_1_a_crash_keeps_the_previous_report(
 
     monkeypatch.setattr(render, "write_index", broken)
     with pytest.raises(RuntimeError, match="disk on fire"):
-        build.run_report(notebooks_dir=nbs, output=out, lang="en", stream=None)
+        runner.run_report(notebooks_dir=nbs, output=out, lang="en", stream=None)
     assert snapshot(out) == previous | {".lock": b""}
 
 
@@ -325,7 +328,7 @@ def test_finding_6_notebook_parameters_checked_before_any_kernel(
 def test_finding_6_a_year_as_a_number_is_accepted(tmp_path: Path) -> None:
     pfile = tmp_path / "p.yaml"
     pfile.write_text("start: 2019\nend: 2024-06\n")
-    plan = build.plan_report(only=["03"], params_file=pfile, output=tmp_path / "out", lang="en")
+    plan = runner.plan_report(only=["03"], params_file=pfile, output=tmp_path / "out", lang="en")
     assert plan.work[0].parameters["start"] == "2019"
     assert plan.work[0].parameters["end"] == "2024-06"
     assert not plan.canonical
@@ -346,7 +349,7 @@ def test_the_notebooks_declare_the_defaults_of_params() -> None:
 def test_canonical_run_installs_figures_with_usual_permissions(tmp_path: Path) -> None:
     nbs = tmp_path / "notebooks"
     make_notebook(nbs, "01-figure", FIGURE)
-    result = build.run_report(
+    result = runner.run_report(
         notebooks_dir=nbs, output=tmp_path / "out", figures_root=tmp_path / "figs", stream=None
     )
     assert result.exit_code == 0 and result.plan.canonical

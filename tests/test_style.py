@@ -8,7 +8,8 @@ from pathlib import Path
 import matplotlib as mpl
 import pytest
 
-from musk_openai import charts, data, export, notebook, params, style
+from musk_openai.dataset import data
+from musk_openai.story import charts, export, notebook, params, style
 
 
 def _settings() -> dict[str, object]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from musk_openai import data
+from musk_openai.dataset import data
 
 
 def _edit(folder: Path, table: str, row_id: str, column: str, value: str) -> int:

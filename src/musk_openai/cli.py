@@ -1,8 +1,8 @@
 """The ``musk-openai`` command.
 
-``musk-openai report`` builds every notebook, figure and page (:mod:`musk_openai.build`);
+``musk-openai report`` builds every notebook, figure and page (:mod:`musk_openai.report.runner`);
 ``musk-openai figures`` redraws the committed figures without kernels; ``musk-openai
-check-notebooks`` checks that notebooks are committed clean (:mod:`musk_openai.notebook_checks`).
+check-notebooks`` checks that notebooks are committed clean (:mod:`~.story.notebook_checks`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
-    from . import build
+    from musk_openai.report import runner
 
 EPILOG = """\
 examples:
@@ -135,7 +135,7 @@ def _add_report(sub: Any) -> None:
     add(
         "--jobs",
         metavar="N",
-        # build.options.default_jobs(), not imported here: the command's start stays light
+        # runner.options.default_jobs(), not imported here: the command's start stays light
         help="notebooks run at once (default: one more than the CPUs, here "
         f"{(os.cpu_count() or 1) + 1})",
     )
@@ -173,27 +173,21 @@ def _error(message: str) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     _absolute_data_env()
-    from . import forkserver
-
-    forkserver.start_early()  # the kernels' imports, meanwhile, on another core
-    try:
-        return _plan_and_run(args)
-    finally:
-        forkserver.discard_early()  # if nothing was executed
+    return _plan_and_run(args)
 
 
 def _plan_and_run(args: argparse.Namespace) -> int:
     # papermill logs a cell timeout as an error on stderr; the summary reports it, once.
     logging.getLogger("papermill").addHandler(logging.NullHandler())
-    from . import build
-    from .params import ParameterError
+    from musk_openai.report import runner
+    from musk_openai.story.params import ParameterError
 
-    options = {k: v for k, v in vars(args).items() if k in build.RawOptions.__annotations__}
+    options = {k: v for k, v in vars(args).items() if k in runner.RawOptions.__annotations__}
     try:
-        plan = build.plan_report(**options)
+        plan = runner.plan_report(**options)
     except ParameterError as exc:
         return _error(str(exc))
-    from .data import DataError, load
+    from musk_openai.dataset.data import DataError, load
 
     try:  # a bad dataset stops the run before any kernel starts
         load()
@@ -202,13 +196,13 @@ def _plan_and_run(args: argparse.Namespace) -> int:
     return _run(plan)
 
 
-def _run(plan: build.Plan) -> int:
-    from . import build
-    from .build import outputs
+def _run(plan: runner.Plan) -> int:
+    from musk_openai.report import runner
+    from musk_openai.report.runner import outputs
 
     unchanged = f"the previous report in {plan.output} is unchanged"
     try:
-        result = build.run_plan(plan, stream=sys.stderr)
+        result = runner.run_plan(plan, stream=sys.stderr)
     except outputs.OutputError as exc:
         return _error(str(exc))
     except KeyboardInterrupt:
@@ -231,14 +225,14 @@ def _run(plan: build.Plan) -> int:
             file=sys.stderr,
         )
         return 1
-    print(build.summary(result), file=sys.stderr)
+    print(runner.summary(result), file=sys.stderr)
     return result.exit_code
 
 
 def _absolute_data_env() -> None:
     """A relative $MUSK_OPENAI_DATA means the same folder here and in every kernel (whose
     working folder is notebooks/): make it absolute, from this command's folder."""
-    from .paths import DATA_ENV
+    from musk_openai.paths import DATA_ENV
 
     value = os.environ.get(DATA_ENV)
     if value and not os.path.isabs(value):
@@ -250,9 +244,9 @@ def _absolute_data_env() -> None:
 
 def _figures(args: argparse.Namespace) -> int:
     """What `make figures` does: every chart, both languages, into the committed figures/."""
-    from . import charts
-    from .data import DataError
-    from .params import LANGS
+    from musk_openai.dataset.data import DataError
+    from musk_openai.story import charts
+    from musk_openai.story.params import LANGS
 
     for lang in LANGS:
         try:
@@ -266,11 +260,11 @@ def _figures(args: argparse.Namespace) -> int:
 
 
 def _check_notebooks(args: argparse.Namespace) -> int:
-    from .build.imports import skip_slow_optional_imports
+    from musk_openai.report.runner.imports import skip_slow_optional_imports
 
     skip_slow_optional_imports()  # nbformat imports jsonschema
-    from . import notebook_checks
-    from .paths import NOTEBOOKS_DIR
+    from musk_openai.paths import NOTEBOOKS_DIR
+    from musk_openai.story import notebook_checks
 
     folders: list[Path] = args.paths or [NOTEBOOKS_DIR]
     missing = [str(p) for p in folders if not p.exists()]

@@ -1,0 +1,118 @@
+"""The report folder: which folders may hold a report, one run at a time, built aside and put in
+place only when complete.
+
+A run holds an exclusive lock on ``<output>/.lock`` (released by the system if the process dies),
+builds everything in ``<output>/.building/``, and only when every notebook succeeded swaps the
+new entries in (each a single rename), so that a crash, a Ctrl-C or a failing notebook never
+destroys the previous good report. A failed run's pages go to ``<output>/failed-run/``.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from musk_openai import paths
+from musk_openai.report.types import BUILDING
+
+LOCK = ".lock"
+OLD = ".old"
+FAILED = "failed-run"
+#: What a report folder holds: what a run writes (files or folders), and its own scratch names.
+ENTRIES = {"index.html": "file", "fr": "dir", "en": "dir", "figures": "dir", FAILED: "dir"}
+SCRATCH = {LOCK, BUILDING, OLD, ".DS_Store"}
+
+
+class OutputError(ValueError):
+    """The output folder cannot hold a report; the message says why and what to do."""
+
+
+def refusal(folder: Path) -> str | None:
+    """Why ``folder`` (resolved) cannot be a report folder, or ``None``."""
+    why = paths.refusal(folder)
+    if why:
+        return why
+    if folder.exists() and not folder.is_dir():
+        return "it exists and is not a folder"
+    if not folder.is_dir():
+        return None
+    for entry in sorted(folder.iterdir()):
+        kind = ENTRIES.get(entry.name)
+        if entry.name in SCRATCH:
+            continue
+        if kind is None:
+            return (
+                f"it holds {entry.name!r}, which a report does not write: it is not empty and "
+                "not a report folder (a report replaces its folder's pages: choose a new or "
+                "empty folder)"
+            )
+        if (kind == "dir") != (entry.is_dir() and not entry.is_symlink()):
+            return f"{entry} is not a {'folder' if kind == 'dir' else 'file'}, as a report's is"
+    return None
+
+
+@contextmanager
+def locked(folder: Path) -> Iterator[Path]:
+    """Hold ``<folder>/.lock`` for the run; another run into the same folder is refused."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    held = False
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
+            raise OutputError(
+                f"another report is being written into {folder} ({holder}); wait for it to "
+                "finish, or choose another folder with --output"
+            ) from None
+        held = True
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()}, started {time.strftime('%H:%M:%S')}".encode(), 0)
+        yield folder
+    finally:
+        if held:
+            os.ftruncate(fd, 0)  # the holder's name is for the time the lock is held
+        os.close(fd)  # releases the lock
+
+
+def fresh_building(folder: Path) -> Path:
+    """An empty ``<folder>/.building`` (what a crashed run left there is removed first)."""
+    building = folder / BUILDING
+    for leftover in (building, folder / OLD):
+        shutil.rmtree(leftover, ignore_errors=True)
+    building.mkdir()
+    return building
+
+
+def install(folder: Path, building: Path, failed: bool) -> Path:
+    """Put a finished run in place; returns where its pages are.
+
+    Success: every entry of the previous report is replaced by the new one's (and an earlier
+    failed run is removed). Failure: the previous report stays; the run goes to failed-run/.
+    """
+    if failed:
+        target = folder / FAILED
+        shutil.rmtree(target, ignore_errors=True)
+        building.rename(target)
+        return target
+    old = folder / OLD
+    old.mkdir()
+    for name in ENTRIES:
+        if (folder / name).exists():
+            (folder / name).rename(old / name)
+    for entry in building.iterdir():
+        entry.rename(folder / entry.name)
+    building.rmdir()
+    shutil.rmtree(old, ignore_errors=True)
+    return folder
+
+
+def discard(folder: Path) -> None:
+    """Remove what an interrupted or crashed run was building."""
+    shutil.rmtree(folder / BUILDING, ignore_errors=True)

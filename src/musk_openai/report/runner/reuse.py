@@ -1,0 +1,296 @@
+"""Reuse: a notebook run is reused only when nothing it depends on has changed.
+
+A job (one notebook in one language) depends on: the notebook's content (its cells and their
+metadata, not the outputs a JupyterLab session may have saved in it), its parameters, the
+report's languages and ``--with-code`` (its page links to the other languages, shows or hides the
+code), every file of the data folder, every file of the package (the chart code, the texts, the
+page templates), and the dependencies: ``requirements.lock``, the distributions installed in this
+environment and the Python version. :func:`job_key` is the SHA-256 of all of these; tools such as
+Quarto's ``freeze`` or jupyter-cache hash the notebook alone and cannot see the data or the
+package the notebook reads.
+
+The entries live in the user's cache, never in the report (which is meant to be published as it
+is): ``$XDG_CACHE_HOME/musk-openai/runs/<output>/<key>/`` (``~/.cache`` by default; ``<output>`` is
+a hash of the output folder's path; none with ``MUSK_OPENAI_NO_CACHE=1``). An entry holds the
+executed notebook, its page, the figures it wrote, and a ``manifest.json`` giving the SHA-256 of
+each file. Entries are read and written only by the run holding the output folder's lock. An entry
+is written to a temporary name and renamed into place once complete, and only at the end of a run
+that was not interrupted, for the jobs that succeeded, and only if the inputs hashed at the start
+of the run are still the same at its end (a file edited during a run may or may not have been read
+by its notebooks). An entry is trusted only if it is the current user's and every file matches its
+manifest (and its folders are the user's, writable by nobody else); anything else is removed and
+the job executed again.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+import shutil
+import stat
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from musk_openai import paths
+from musk_openai.dataset import cache
+from musk_openai.report.types import KERNEL_NAME, Job, Plan
+
+#: Changes when the key or the entries change meaning: older entries are then never matched.
+KEY_VERSION = 1
+#: The folder of the entries, in the user's cache folder.
+RUNS = "runs"
+MANIFEST = "manifest.json"
+EXECUTED = "executed.ipynb"
+PAGE = "page.html"
+FIGURES = "figures"
+#: The package's code and the pinned dependencies, hashed into every key.
+PACKAGE = Path(__file__).resolve().parent.parent
+LOCK = paths.PROJECT_ROOT / "requirements.lock"
+#: Entries kept besides those of the last run, the most recently used first.
+KEEP_OTHERS = 48
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The SHA-256 of what every job of a run depends on besides its notebook and parameters."""
+
+    data: str
+    code: str
+    dependencies: str
+
+
+def inputs() -> Inputs:
+    """Hash the data folder, the package and the dependencies as they are now."""
+    return Inputs(
+        data=tree_digest(paths.data_dir().resolve()),
+        code=tree_digest(PACKAGE),
+        dependencies=dependencies_digest(),
+    )
+
+
+def tree_digest(folder: Path) -> str:
+    """The SHA-256 of every file under ``folder`` (relative path and bytes), bytecode aside."""
+    h = hashlib.sha256()
+    if not folder.is_dir():
+        h.update(f"missing {folder}".encode())
+        return h.hexdigest()
+    for f in sorted(folder.rglob("*")):
+        if not f.is_file() or "__pycache__" in f.parts or f.suffix == ".pyc":
+            continue
+        h.update(f.relative_to(folder).as_posix().encode() + b"\0")
+        h.update(hashlib.sha256(f.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def dependencies_digest() -> str:
+    """The pinned dependencies (``requirements.lock``), what is installed (the name and version
+    of every distribution, as its ``.dist-info`` folder spells them: reading each one's metadata
+    takes a quarter of a second), and Python."""
+    h = hashlib.sha256(sys.version.encode())
+    h.update(LOCK.read_bytes() if LOCK.is_file() else b"no requirements.lock")
+    installed = set()
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        installed |= {f"{folder}/{n}" for n in names if n.endswith((".dist-info", ".egg-info"))}
+    h.update("\n".join(sorted(installed)).encode())
+    return h.hexdigest()
+
+
+def notebook_digest(path: Path) -> str:
+    """The SHA-256 of a notebook without what executing it replaces: outputs, counts."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+    return hashlib.sha256(json.dumps(nb, sort_keys=True).encode()).hexdigest()
+
+
+def job_key(job: Job, plan: Plan, shared: Inputs) -> str:
+    """The key of a job: the SHA-256 of everything its executed notebook, page and figures
+    depend on (see the module's doc)."""
+    what = {
+        "key_version": KEY_VERSION,
+        "inputs": asdict(shared),
+        "notebook": notebook_digest(job.notebook.path),
+        "name": job.notebook.path.name,
+        "lang": job.lang,
+        "parameters": dict(job.parameters),
+        "langs": list(plan.langs),
+        "with_code": plan.with_code,
+        "kernel": KERNEL_NAME,
+    }
+    return hashlib.sha256(json.dumps(what, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def site_key(plan: Plan, shared: Inputs) -> str:
+    """The key of the report's pages shared by every run of the same data, code and languages:
+    the source pages and the fact explorer (:mod:`.site`)."""
+    what = {"key_version": KEY_VERSION, "site": asdict(shared), "langs": list(plan.langs)}
+    return hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()
+
+
+def keys(plan: Plan, shared: Inputs) -> dict[str, str]:
+    """Every job's key, by its label."""
+    return {job.label: job_key(job, plan, shared) for job in plan.work}
+
+
+# -- the entries --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Restored:
+    """A job whose files were put in place from an entry made by the run of ``made``."""
+
+    job: Job
+    key: str
+    made: datetime.datetime
+
+
+class Store:
+    """The entries of the runs into an output folder (see the module's doc); without a cache
+    folder, nothing is restored or saved."""
+
+    def __init__(self, output: Path) -> None:
+        base = cache.cache_dir()
+        where = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:16]
+        self.root = base / RUNS / where if base is not None else None
+
+    def restore(self, job: Job, key: str, figures_dir: Path) -> Restored | None:
+        """Put the entry ``key`` in place for ``job`` (its notebook, page and figures), if it
+        exists and every file is intact; else remove it and return ``None``."""
+        got = self._read(key, required={EXECUTED, PAGE})
+        if got is None:
+            return None
+        files, made = got
+        for name, raw in files.items():
+            if name == EXECUTED:
+                _write(job.executed, raw)
+            elif name == PAGE:
+                _write(job.page, raw)
+            else:
+                _write(figures_dir / Path(name).name, raw)
+        return Restored(job, key, made)
+
+    def save(self, job: Job, key: str, figures: Sequence[Path]) -> None:
+        """Keep the files of a job that succeeded as the entry ``key``."""
+        files = {EXECUTED: job.executed, PAGE: job.page}
+        self._write_entry(key, job.label, files | {f"{FIGURES}/{f.name}": f for f in figures})
+
+    def restore_files(self, key: str, into: Path) -> bool:
+        """Put the files of the entry ``key`` under ``into``, by their relative names."""
+        got = self._read(key, required=set())
+        for name, raw in got[0].items() if got else ():
+            _write(into / name, raw)
+        return got is not None
+
+    def save_files(self, key: str, what: str, root: Path, files: Iterable[Path]) -> None:
+        """Keep ``files`` (under ``root``) as the entry ``key``."""
+        self._write_entry(key, what, {f.relative_to(root).as_posix(): f for f in files})
+
+    def _read(
+        self, key: str, required: set[str]
+    ) -> tuple[dict[str, bytes], datetime.datetime] | None:
+        """The files of the entry ``key`` and when it was made, if it exists and can be trusted
+        (every file checked against the manifest); an entry that cannot is removed."""
+        if self.root is None or not self._trusted_folders():
+            return None
+        entry = self.root / key
+        try:
+            manifest = self._trusted_manifest(entry, key)
+            if manifest is None:
+                return None
+            if required - set(manifest["files"]):
+                raise ValueError("incomplete")
+            files = {name: (entry / name).read_bytes() for name in manifest["files"]}
+            if any(_sha(raw) != manifest["files"][n] for n, raw in files.items()):
+                raise ValueError("a file does not match the manifest")
+            made = datetime.datetime.fromisoformat(manifest["made"])
+        except (OSError, ValueError, KeyError, TypeError):
+            shutil.rmtree(entry, ignore_errors=True)
+            return None
+        os.utime(entry)  # most recently used
+        return files, made
+
+    def _trusted_folders(self) -> bool:
+        """The cache's folders down to the entries are the user's, writable by nobody else."""
+        assert self.root is not None
+        try:
+            return all(cache.safe(os.lstat(d), stat.S_IFDIR) for d in (self.root.parent, self.root))
+        except OSError:
+            return False
+
+    def _trusted_manifest(self, entry: Path, key: str) -> dict[str, Any] | None:
+        path = entry / MANIFEST
+        try:
+            st = path.lstat()
+        except FileNotFoundError:
+            return None
+        if not cache.safe(st, stat.S_IFREG) or not cache.safe(entry.lstat(), stat.S_IFDIR):
+            raise ValueError("not an entry of this user")
+        manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        if manifest.get("key") != key or manifest.get("key_version") != KEY_VERSION:
+            raise ValueError("another key")
+        return manifest
+
+    def _write_entry(self, key: str, what: str, files: dict[str, Path]) -> None:
+        """The entry ``key``: written aside, renamed when complete (an existing entry of the
+        same key is replaced)."""
+        if self.root is None:
+            return
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not self._trusted_folders():
+            return
+        tmp = self.root / f".tmp-{os.getpid()}-{key}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        try:
+            hashes = {}
+            for name, src in files.items():
+                raw = src.read_bytes()
+                _write(tmp / name, raw)
+                hashes[name] = _sha(raw)
+            made = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+            manifest = {
+                "key_version": KEY_VERSION,
+                "key": key,
+                "job": what,
+                "made": made,
+                "files": hashes,
+            }
+            (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+            shutil.rmtree(self.root / key, ignore_errors=True)
+            tmp.rename(self.root / key)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def prune(self, keep: Iterable[str], others: int = KEEP_OTHERS) -> None:
+        """Remove unfinished entries, and all but ``others`` of the entries not in ``keep``
+        (the least recently used first)."""
+        if self.root is None or not self.root.is_dir():
+            return
+        keep = set(keep)
+        rest = []
+        for entry in self.root.iterdir():
+            if entry.name.startswith(".tmp-"):  # a run that died (runs hold the folder's lock)
+                shutil.rmtree(entry, ignore_errors=True)
+            elif entry.name not in keep:
+                rest.append(entry)
+        rest.sort(key=lambda e: e.stat().st_mtime, reverse=True)
+        for entry in rest[others:]:
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _sha(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _write(path: Path, raw: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(raw)

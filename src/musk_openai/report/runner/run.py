@@ -1,0 +1,210 @@
+"""The run: a plan executed, its pages rendered as each notebook finishes, the index written,
+and the whole report put in place only when every notebook succeeded (:mod:`.outputs`).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import IO, Unpack
+
+from musk_openai import files, paths
+from musk_openai.dataset import data
+from musk_openai.report.runner import outputs, reuse
+from musk_openai.report.runner.execute import Pool
+from musk_openai.report.runner.imports import preload
+from musk_openai.report.runner.options import RawOptions
+from musk_openai.report.runner.plan import JOBS, plan_report
+from musk_openai.report.runner.progress import Progress
+from musk_openai.report.site import render, site
+from musk_openai.report.site.site import shared_pages
+from musk_openai.report.types import BUILDING, Plan, Result
+
+
+@dataclass(frozen=True)
+class Report:
+    plan: Plan
+    results: tuple[Result, ...]
+    index: Path
+    seconds: float
+    #: Where the run's pages are: the output folder, or its failed-run/ when a notebook failed.
+    location: Path | None = None
+
+    def final(self, path: Path) -> Path:
+        """Where a file the run built (in ``<output>/.building``) ended up."""
+        building = self.plan.output / BUILDING
+        if self.location is None or not paths.inside(path, building):
+            return path
+        return self.location / path.relative_to(building)
+
+    @property
+    def failures(self) -> tuple[Result, ...]:
+        return tuple(r for r in self.results if not r.ok)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failures else 0
+
+
+def run_report(*, stream: IO[str] | None = sys.stderr, **options: Unpack[RawOptions]) -> Report:
+    """Check every option (raises :class:`~.options.OptionError`, nothing written), then run the
+    whole report.
+
+    ``options`` are those of :func:`~.plan.plan_report`; ``stream`` receives the progress
+    (``None``: silent). The returned :class:`Report` has ``exit_code`` 0 (all notebooks
+    succeeded) or 1.
+    """
+    return run_plan(plan_report(**options), stream=stream)
+
+
+def run_plan(plan: Plan, *, stream: IO[str] | None = sys.stderr) -> Report:
+    """Execute a validated plan, built aside in ``<output>/.building`` and put in place whole.
+
+    A job whose inputs are those of an earlier run into this folder is not executed again: its
+    notebook, page and figures are reused (:mod:`.reuse`), unless ``plan.force``. One run at a
+    time per output folder (:class:`outputs.OutputError` otherwise). All notebooks succeeded: the
+    new report replaces the old one, and a canonical run's figures are copied to
+    ``figures_root``. A notebook failed: the old report stays, this run goes to failed-run/.
+    Interrupted or crashed: the old report stays, nothing of this run is left, not even an entry
+    for reuse.
+    """
+    started = time.perf_counter()
+    with outputs.locked(plan.output):
+        building = outputs.fresh_building(plan.output)
+        store = reuse.Store(plan.output)
+        try:
+            for lg in plan.langs:
+                (building / lg).mkdir(parents=True, exist_ok=True)
+                plan.figures_dirs[lg].mkdir(parents=True, exist_ok=True)
+            inputs = reuse.inputs()
+            keys = reuse.keys(plan, inputs)
+            results = [] if plan.force else restore(plan, store, keys)
+            done = {r.job.label for r in results}
+            todo = tuple(job for job in plan.work if job.label not in done)
+            if todo:
+                results += execute_and_render(replace(plan, work=todo), stream)
+            results.sort(key=lambda r: plan.work.index(r.job))
+            shared_key = reuse.site_key(plan, inputs)
+            shared = store.restore_files(shared_key, building)
+            site.write_site(plan, results, dataset_version(), shared_done=shared)
+            unchanged = not todo or reuse.inputs() == inputs
+            if unchanged and not shared:
+                store.save_files(
+                    shared_key, "the source pages and facts", building, shared_pages(plan)
+                )
+            save_for_reuse(store, results, keys, unchanged=unchanged, keep=[shared_key])
+            shutil.rmtree(building / JOBS, ignore_errors=True)
+            failed = any(not r.ok for r in results)
+            location = outputs.install(plan.output, building, failed)
+        except BaseException:
+            outputs.discard(plan.output)
+            raise
+    if not failed and plan.canonical:
+        for lg in plan.langs:
+            files.copy_files(location / "figures" / lg, plan.figures_root / lg)
+    seconds = time.perf_counter() - started
+    return Report(plan, tuple(results), location / "index.html", seconds, location)
+
+
+def restore(plan: Plan, store: reuse.Store, keys: dict[str, str]) -> list[Result]:
+    """The jobs whose entry is in the store, put in place (see :mod:`.reuse`)."""
+    results = []
+    for job in plan.work:
+        got = store.restore(job, keys[job.label], plan.figures_dirs[job.lang])
+        if got is not None:
+            results.append(Result(job, 0.0, page_written=True, reused_from=got.made))
+    return results
+
+
+def save_for_reuse(
+    store: reuse.Store,
+    results: list[Result],
+    keys: dict[str, str],
+    *,
+    unchanged: bool,
+    keep: Sequence[str] = (),
+) -> None:
+    """Keep the jobs executed with success for later runs, if the inputs did not change while
+    they ran; forget the entries no longer needed."""
+    if unchanged:
+        for r in results:
+            if r.ok and r.page_written and r.reused_from is None:
+                store.save(r.job, keys[r.job.label], _files(r.job.figures))
+    store.prune([*keys.values(), *keep])
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(f for f in folder.iterdir() if f.is_file()) if folder.is_dir() else []
+
+
+def execute_and_render(plan: Plan, stream: IO[str] | None) -> list[Result]:
+    """Every job on a pool of threads, each page rendered as soon as its notebook is done and
+    its figures copied to its language's folder; the results in plan order."""
+    preload()
+    results: list[Result] = []
+    with Progress(len(plan.work), stream) as progress, Pool(plan, progress) as pool:
+        # Built while the first kernels start: nbconvert's templates take a second.
+        renderer = render.PageRenderer(plan.with_code)
+        for executed in pool.completed():
+            result = render.render_page(executed, plan, renderer)
+            if result.job.figures.is_dir():
+                files.copy_files(result.job.figures, plan.figures_dirs[result.job.lang])
+            progress.finished(result.job.label, result.ok, result.seconds)
+            results.append(result)
+    return sorted(results, key=lambda r: plan.work.index(r.job))
+
+
+def dataset_version() -> str:
+    """The dataset's version and the hash of data/, shown in "about this build"."""
+    try:
+        return f"{data.dataset_version()} ({data.dataset_hash()})"
+    except Exception as exc:  # noqa: BLE001 - a missing data folder must not hide the report
+        return f"unknown ({type(exc).__name__}: {exc})"
+
+
+def _by_notebook(results: Sequence[Result]) -> str:
+    """'00-start-here (fr, en), 01-valuation-growth (fr)'."""
+    langs: dict[str, list[str]] = {}
+    for r in results:
+        langs.setdefault(r.job.notebook.name, []).append(r.job.lang)
+    return ", ".join(f"{name} ({', '.join(lgs)})" for name, lgs in langs.items())
+
+
+def summary(report: Report) -> str:
+    """What happened, for stderr: counts, time, each failure with its cell and error, and where
+    everything is."""
+    res, plan = report.results, report.plan
+    lines = [
+        f"report: {len(res)} notebook{'' if len(res) == 1 else 's'} in {report.seconds:.1f} s: "
+        f"{len(res) - len(report.failures)} ok, {len(report.failures)} failed"
+    ]
+    reused = [r for r in res if r.reused_from is not None]
+    if reused:
+        ran = [r for r in res if r.reused_from is None]
+        lines.append(
+            f"reused ({len(reused)}), nothing they depend on having changed since their last run: "
+            f"{_by_notebook(reused)}"
+        )
+        lines.append(f"executed ({len(ran)}): {_by_notebook(ran) or '-'}")
+        lines.append("(--force executes every notebook)")
+    for r in report.failures:
+        assert r.failure is not None
+        lines.append(f"FAILED {r.job.notebook.path.name} ({r.job.lang}), {r.failure.describe()}")
+        executed = report.final(r.job.executed)
+        if executed.is_file():
+            lines.append(f"    executed notebook, up to the failure: {executed}")
+    if report.failures:
+        lines.append(
+            f"{plan.output} keeps its previous report, if any; this run's pages: {report.index}"
+        )
+        return "\n".join(lines)
+    lines.append(f"index: {report.index}")
+    for lg in plan.langs:
+        where = report.final(plan.figures_dirs[lg])
+        also = f" (and {plan.figures_root / lg}, the canonical build)" if plan.canonical else ""
+        lines.append(f"figures ({lg}): {where}{also}")
+    return "\n".join(lines)

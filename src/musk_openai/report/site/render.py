@@ -1,0 +1,127 @@
+"""Rendering: one self-contained HTML page per executed notebook and language, and the report's
+own pages (:mod:`.site`).
+
+Pages are nbconvert's: one :class:`HTMLExporter` (JupyterLab's template, extended by
+``templates/page.html.j2``) built once and reused for every page, images embedded, nothing
+fetched from the network; a page shows the cells of its language only (:mod:`.cells`). The
+report's own pages are Jinja2 templates (``templates/*.html.j2``, style sheet
+``templates/report.css``) rendered with autoescaping. The templates are package data: they are
+read from the installed package, wherever it is.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from musk_openai.report import notebooks
+from musk_openai.report.notebooks import read_notebook
+from musk_openai.report.site import cells, jinja
+from musk_openai.report.types import Failure, Job, Plan, Result
+from musk_openai.story import i18n
+
+
+class PageRenderer:
+    """One nbconvert :class:`HTMLExporter`, built once, rendering self-contained pages."""
+
+    def __init__(self, with_code: bool) -> None:
+        import jinja2
+        from nbconvert import HTMLExporter
+
+        # Under a prefix, so that the package's other templates never shadow nbconvert's own.
+        loader = jinja2.PrefixLoader({"musk_openai": jinja2.PackageLoader(*jinja.TEMPLATES)})
+        self.exporter = HTMLExporter(  # type: ignore[no-untyped-call, unused-ignore]
+            template_name="lab",
+            extra_loaders=[loader],
+            template_file=f"musk_openai/{jinja.PAGE_TEMPLATE}",
+            embed_images=True,
+            exclude_input=not with_code,
+            exclude_input_prompt=not with_code,
+            exclude_output_prompt=True,
+            theme="light",
+        )
+        self._lock = threading.Lock()
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Render a small notebook once, while the first kernels start: the first page compiles
+        nbconvert's templates and filters (a quarter of a second), which would otherwise delay
+        the first real page."""
+        from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+        shown = new_output("display_data", {"text/html": "<p>x</p>", "text/plain": "x"})
+        cells = [new_markdown_cell("# x\n\n*x* `x`"), new_code_cell("x = 1", outputs=[shown])]
+        nb = new_notebook(cells=cells, metadata={"title": "x"})
+        resources = {"metadata": {"name": "x"}, "musk": Nav("en", "x", "x", "x", ()).resources()}
+        with self._lock:
+            self.exporter.from_notebook_node(nb, resources=resources)
+
+    def render(self, executed: Path, page: Path, notebooks_dir: Path, nav: Nav) -> None:
+        """The page of ``nav.lang``: the cells kept for it (:mod:`.cells`), titled by its
+        heading, with links to the report's home and to the page in the other languages."""
+        nb = cells.for_language(read_notebook(executed), nav.lang, nav.title)
+        nb.metadata["title"] = nav.title
+        for cell in nb.cells:  # papermill gives its cell a random id: keep the page reproducible
+            if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+                cell["id"] = "injected-parameters"
+        resources = {
+            "metadata": {"name": nav.title, "path": str(notebooks_dir)},
+            "musk": nav.resources(),
+        }
+        with self._lock:
+            self.exporter.language_code = nav.lang  # <html lang>
+            body, _ = self.exporter.from_notebook_node(nb, resources=resources)
+        page.write_text(body, encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Nav:
+    """A page's language, title and links (relative to its language folder)."""
+
+    lang: str
+    title: str
+    home: str
+    home_label: str
+    others: tuple[tuple[str, str, str], ...]  # (lang, href, label)
+
+    def resources(self) -> dict[str, Any]:
+        return {
+            "home": self.home,
+            "home_label": self.home_label,
+            "others": [{"lang": lg, "href": h, "label": label} for lg, h, label in self.others],
+        }
+
+
+def of_language(results: Sequence[Result], lang: str) -> list[Result]:
+    """The results of the jobs in ``lang``."""
+    return [r for r in results if r.job.lang == lang]
+
+
+def nav_of(job: Job, plan: Plan) -> Nav:
+    lang = job.lang
+    others = tuple(
+        (lg, f"../{lg}/{job.page.name}", i18n.t("report.switch", lg))
+        for lg in plan.langs
+        if lg != lang
+    )
+    title = notebooks.title(job.notebook.path, lang)
+    return Nav(lang, title, "index.html", i18n.t("report.home", lang), others)
+
+
+def render_page(result: Result, plan: Plan, renderer: PageRenderer) -> Result:
+    """The page of an executed notebook (also of one that failed, up to the failure). A page
+    that cannot be rendered is reported like a failed cell."""
+    job = result.job
+    if not job.executed.is_file():
+        return result
+    try:
+        renderer.render(job.executed, job.page, plan.notebooks_dir, nav_of(job, plan))
+    except Exception as exc:  # noqa: BLE001 - reported like a failed cell
+        if result.ok:
+            failure = Failure(None, None, "", type(exc).__name__, str(exc))
+            return Result(job, result.seconds, failure)
+        return result
+    return Result(job, result.seconds, result.failure, page_written=True)

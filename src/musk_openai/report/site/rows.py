@@ -1,0 +1,117 @@
+"""The dataset's rows as a reader of one language sees them: kind, label, amount, date, who asserts
+it, its source and its excerpt, every value formatted by :mod:`musk_openai.story.i18n`.
+
+Used by the source pages (:mod:`.sources`: the rows each article supports) and the fact
+explorer (:mod:`.facts`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from musk_openai.dataset.data import Dataset
+from musk_openai.story import i18n
+
+
+@dataclass(frozen=True)
+class Row:
+    """One figure, event or member of the dataset, formatted in one language."""
+
+    id: str
+    table: str
+    kind: str
+    label: str
+    amount: str
+    date: str
+    asserted_by: str
+    source_id: str
+    contested: bool
+    excerpt: str
+
+    @property
+    def anchor(self) -> str:
+        """The link to its excerpt, from the language folder."""
+        return f"sources/{self.source_id}.html#{self.id}"
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def amount(row: Any, lang: str) -> str:
+    """A figure's value with its unit and bound: 'moins de 45 M$', '49 %', '5'."""
+    unit, value = str(row["unit"]), float(row["value"])
+    if unit == "USD":
+        return i18n.money_bound(value, str(row["bound"]), lang)
+    if unit == "percent":
+        return i18n.t("report.values.percent", lang, n=i18n.number(value, lang))
+    return i18n.number(value, lang, 0)
+
+
+def date(row: Any, lang: str) -> str:
+    """A row's date at its precision, or the em dash."""
+    precision = _text(row.get("date_precision"))
+    if not precision or precision == "none":
+        return i18n.t("report.none", lang)
+    return i18n.date(_text(row["date"]), precision, lang)
+
+
+def _dated(df: pd.DataFrame, table: str, lang: str) -> list[Row]:
+    rows = []
+    for _, r in df.iterrows():
+        rows.append(
+            Row(
+                id=str(r["id"]),
+                table=table,
+                kind=i18n.kind(str(r["kind"]), lang),
+                label=i18n.label(r, lang),
+                amount=amount(r, lang) if table == "figures" else i18n.t("report.none", lang),
+                date=date(r, lang),
+                asserted_by=i18n.assertor(str(r["asserted_by"]), lang),
+                source_id=str(r["source_id"]),
+                contested=bool(r["contested"]),
+                excerpt=str(r["excerpt"]),
+            )
+        )
+    return rows
+
+
+def figures(ds: Dataset, lang: str) -> list[Row]:
+    return _dated(ds.figures, "figures", lang)
+
+
+def events(ds: Dataset, lang: str) -> list[Row]:
+    return _dated(ds.events, "events", lang)
+
+
+def members(ds: Dataset, lang: str) -> list[Row]:
+    """The named members of a figure (investors, rivals): their figure's date and assertor."""
+    by_id = ds.figures.set_index("id")
+    none = i18n.t("report.none", lang)
+    rows = []
+    for _, m in ds.members.iterrows():
+        figure = by_id.loc[m["figure_id"]]
+        role = i18n.kind(str(m["role"]), lang)
+        rows.append(
+            Row(
+                id=str(m["id"]),
+                table="members",
+                kind=role,
+                label=i18n.t("report.values.member", lang, member=m["member"], role=role),
+                amount=none,
+                date=date(figure, lang),
+                asserted_by=i18n.assertor(str(figure["asserted_by"]), lang),
+                source_id=str(m["source_id"]),
+                contested=False,
+                excerpt=str(m["excerpt"]),
+            )
+        )
+    return rows
+
+
+def every_row(ds: Dataset, lang: str) -> list[Row]:
+    """Figures, events and members, in that order."""
+    return figures(ds, lang) + events(ds, lang) + members(ds, lang)

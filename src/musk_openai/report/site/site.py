@@ -1,0 +1,222 @@
+"""The report's own pages, in one language each: the front page ``<lang>/index.html``, a page per
+source (:mod:`.sources`), the fact explorer (:mod:`.facts`); and ``index.html``, which offers
+the languages. Every word comes from texts.toml (``report.*``), every link is relative and
+stays inside the report folder, so that it can be copied, zipped and opened offline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from musk_openai import files
+from musk_openai.dataset import data
+from musk_openai.dataset.data import Dataset
+from musk_openai.report import notebooks
+from musk_openai.report.site import facts, figures, jinja, sources
+from musk_openai.report.site.render import of_language
+from musk_openai.report.types import BUILDING, KERNEL_NAME, Plan, Result
+from musk_openai.story import i18n
+
+#: The words of the report's pages, by the name the templates use.
+WORDS = {
+    "sources": "report.sources.heading",
+    "facts": "report.facts.heading",
+    "contents": "report.contents",
+    "download": "report.download",
+    "read_page": "report.read_page",
+    "inferred": "report.sources.inferred",
+    "covers": "report.sources.covers",
+    "outlets": "report.sources.outlets",
+    "full_text": "report.sources.full_text",
+    "how": "report.sources.how",
+    "rows": "report.sources.rows",
+    "all_sources": "report.sources.all",
+    "home": "report.home",
+}
+
+
+def write_site(
+    plan: Plan, results: Sequence[Result], dataset_version: str, *, shared_done: bool = False
+) -> Path:
+    """Every page of the report but the notebooks' (already written), in
+    ``<output>/.building``; returns its ``index.html``. ``shared_done``: the pages that depend
+    only on the data, the code and the languages (:func:`shared_pages`) are already there,
+    reused from an earlier run."""
+    out = plan.output / BUILDING
+    ds = data.load()
+    for lang in plan.langs:
+        folder = _figures_inside(plan, lang, out)
+        layout = _layout(plan, lang)
+        if not shared_done:
+            sources.write_pages(ds, out / lang / "sources", lang, layout)
+            facts.write_page(ds, out / lang, lang, layout | {"here": "facts.html"})
+        _write_front(plan, results, ds, lang, folder, dataset_version)
+    return _write_chooser(plan, out)
+
+
+def shared_pages(plan: Plan) -> list[Path]:
+    """The pages written by :func:`write_site` that depend only on the data, the code and the
+    languages: the source pages and the fact explorer of each language."""
+    out = plan.output / BUILDING
+    found = []
+    for lang in plan.langs:
+        found += sorted(p for p in (out / lang / "sources").rglob("*") if p.is_file())
+        found.append(out / lang / "facts.html")
+    return found
+
+
+def _figures_inside(plan: Plan, lang: str, out: Path) -> Path:
+    """The run's figures of ``lang`` inside the report: copied in when the params file sent
+    them elsewhere (``figures_dir``)."""
+    inside = out / "figures" / lang
+    if plan.figures_dirs[lang].resolve() != inside.resolve() and plan.figures_dirs[lang].is_dir():
+        files.copy_files(plan.figures_dirs[lang], inside)
+    return inside
+
+
+def _layout(plan: Plan, lang: str) -> dict[str, Any]:
+    """What every page of ``lang`` shows around its content: title, navigation, switch."""
+    return {
+        "lang": lang,
+        "site_title": i18n.t("report.title", lang),
+        "others": [
+            {"lang": lg, "label": i18n.t("report.switch", lg)} for lg in plan.langs if lg != lang
+        ],
+        "words": {name: i18n.t(key, lang) for name, key in WORDS.items()},
+        "columns": {
+            c: i18n.t(f"report.columns.{c}", lang)
+            for c in ("id", "label", "amount", "date", "asserted_by")
+        },
+    }
+
+
+def _write_front(
+    plan: Plan,
+    results: Sequence[Result],
+    ds: Dataset,
+    lang: str,
+    figures_folder: Path,
+    dataset_version: str,
+) -> Path:
+    out = plan.output / BUILDING / lang
+    by_name = {r.job.notebook.name: r for r in of_language(results, lang)}
+    titles = {
+        nb.number: notebooks.title(nb.path, lang) for nb in plan.notebooks if nb.name in by_name
+    }
+    charts = figures.by_notebook(figures_folder, titles, lang, out)
+    questions = [
+        _question(nb.number, titles[nb.number], by_name[nb.name], charts, lang)
+        for nb in plan.notebooks
+        if nb.name in by_name
+    ]
+    failed = [r for r in by_name.values() if not r.ok]
+    html = (
+        jinja.templates()
+        .get_template("front.html.j2")
+        .render(
+            **_layout(plan, lang),
+            here="index.html",
+            root="",
+            title=i18n.t("report.title", lang),
+            lede=i18n.t("report.lede", lang),
+            failures=_failures(failed, titles, lang),
+            questions=questions,
+            sources_intro=i18n.t("report.sources.intro", lang, n=len(ds.sources)),
+            sources=[sources.source_row(ds, s, lang) for s in ds.sources["source_id"]],
+            facts_intro=i18n.t("report.facts.intro", lang),
+            facts_link=i18n.t("report.facts.link", lang),
+            about=_about(plan, results, lang, dataset_version),
+        )
+    )
+    page = out / "index.html"
+    page.write_text(html, encoding="utf-8")
+    return page
+
+
+def _question(
+    number: str, title: str, result: Result, charts: dict[str, list[figures.Chart]], lang: str
+) -> dict[str, Any]:
+    return {
+        "anchor": f"q{number}",
+        "title": title,
+        "href": result.job.page.name if result.page_written else None,
+        "failed": None if result.ok else i18n.t("report.failed", lang),
+        "charts": charts.get(number, []),
+    }
+
+
+def _failures(failed: Sequence[Result], titles: dict[str, str], lang: str) -> dict[str, Any]:
+    if not failed:
+        return {}
+    return {
+        "message": i18n.t("report.failures", lang, n=len(failed)),
+        "notebooks": [
+            {
+                "title": titles.get(r.job.notebook.number, r.job.notebook.name),
+                "text": r.failure.describe() if r.failure is not None else "",
+            }
+            for r in failed
+        ],
+    }
+
+
+def _about(
+    plan: Plan, results: Sequence[Result], lang: str, dataset_version: str
+) -> dict[str, Any]:
+    """The run's parameters and the dataset's version, named in ``lang``."""
+
+    def word(key: str, **fmt: object) -> str:
+        return i18n.t(f"report.about.{key}", lang, **fmt)
+
+    rows = [
+        (word("languages"), ", ".join(plan.langs)),
+        (word("formats"), ",".join(plan.formats)),
+        (word("dpi"), str(plan.dpi)),
+        (word("notebooks"), ", ".join(nb.name for nb in plan.notebooks)),
+        (word("dataset_version"), dataset_version),
+        (word("timeout"), word("seconds", n=plan.timeout)),
+        (word("code_shown"), i18n.t("report.yes" if plan.with_code else "report.no", lang)),
+        (word("kernel"), KERNEL_NAME),
+    ]
+    if plan.params_file is not None:
+        rows.append((word("params_file"), plan.params_file.name))
+    rows += [(word("parameter", name=key), repr(plan.extra[key])) for key in sorted(plan.extra)]
+    executed = [
+        {"name": r.job.executed.name, "href": r.job.executed.name, "status": _status(r, lang)}
+        for r in of_language(results, lang)
+    ]
+    return {
+        "heading": word("heading"),
+        "intro": word("intro"),
+        "rows": rows,
+        "executed_label": word("executed"),
+        "executed": executed,
+        "reuse_rule": word("reuse_rule"),
+    }
+
+
+def _status(result: Result, lang: str) -> str:
+    """Whether a notebook was executed for this build, or reused from which earlier one."""
+    if result.reused_from is not None:
+        when = i18n.moment(result.reused_from, lang)
+        return i18n.t("report.about.reused", lang, when=when)
+    return i18n.t("report.about.ran" if result.ok else "report.about.failed", lang)
+
+
+def _write_chooser(plan: Plan, out: Path) -> Path:
+
+    languages = [
+        {
+            "lang": lg,
+            "title": i18n.t("report.title", lg),
+            "choose": i18n.t("report.choose", lg),
+            "name": i18n.t("report.language", lg),
+        }
+        for lg in plan.langs
+    ]
+    index = out / "index.html"
+    html = jinja.templates().get_template("chooser.html.j2").render(languages=languages)
+    index.write_text(html, encoding="utf-8")
+    return index

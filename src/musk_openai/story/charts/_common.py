@@ -1,0 +1,226 @@
+"""What every chart shares: a figure in the house style, titles, the legends, the one way a date
+is drawn, and the footer built from the rows drawn, which also finishes the
+:class:`~musk_openai.story.export.Chart`.
+
+A date is drawn over its whole span, from its first to its last day (``date_start`` to
+``date_end``, given by the loader), the same way in every chart: a day is a dot in the middle of
+that day; a month or a year a solid bar from its first to its last day; an interval
+(``2024-02-22/2024-03-28``, ``2019/2020``) or an uncertain date (``2018?``) a pale hatched bar
+over all the days it can mean, never a precise mark. An open side (``../2023-03``) has no day to
+draw it from: the timeline lists such dates instead, and 04's stop-funding chart runs the bar to
+the axis's edge with an arrow (:func:`open_end`).
+A time axis draws a gridline where each year (or month) starts and names it in the middle of its
+span, so that a year's bar sits under its name.
+"""
+
+from __future__ import annotations
+
+import functools
+import textwrap
+from collections.abc import Callable, Iterable
+from typing import Any, ParamSpec
+
+import matplotlib.dates as mdates
+import pandas as pd
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FixedLocator, NullFormatter
+
+from musk_openai.dataset.data import Dataset
+from musk_openai.story import i18n, queries, style
+from musk_openai.story.export import Chart
+
+P = ParamSpec("P")
+
+#: How an amount's bound is drawn: a dot, a hollow dot (approximate), an arrow pointing where the
+#: true value lies (at most, at least).
+BOUND_MARKERS = {"exact": "o", "approximate": "o", "upper_bound": "<", "lower_bound": ">"}
+#: How a date of each precision is drawn: a dot, a solid bar, a hatched bar (anything else: an
+#: interval; and any date with a qualifier, "2018?").
+SPAN_STYLES = {"day": "dot", "month": "bar", "year": "bar"}
+DAY = pd.Timedelta(days=1)
+
+
+def in_house_style(build: Callable[P, Chart]) -> Callable[P, Chart]:
+    """Draw the chart inside :func:`style.house`: matplotlib's own settings are left alone."""
+
+    @functools.wraps(build)
+    def drawn(*args: P.args, **kwargs: P.kwargs) -> Chart:
+        with style.house():
+            return build(*args, **kwargs)
+
+    return drawn
+
+
+def figure(figsize: tuple[float, float]) -> tuple[Figure, Axes]:
+    """A figure outside pyplot: nothing global to close, and no pyplot import in the kernels."""
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots()
+
+
+def titles(fig: Figure, chart: str, lang: str) -> None:
+    """The finding as a title, the measure and unit as a subtitle, top-left (``chart.<chart>``
+    in texts.toml)."""
+    title, subtitle = (i18n.t(f"chart.{chart}.{k}", lang) for k in ("title", "subtitle"))
+    fig.text(
+        0.015, 0.985, title, ha="left", va="top", fontsize=17, fontweight="bold", color=style.INK
+    )
+    fig.text(0.015, 0.925, subtitle, ha="left", va="top", fontsize=12, color=style.MUTED)
+
+
+def hollow(bound: object) -> bool:
+    """An approximate amount is drawn hollow."""
+    return bound == "approximate"
+
+
+def bound_legend(bounds: list[str], lang: str) -> list[Line2D]:
+    """One legend entry per kind of bound, drawn as the markers are."""
+    return [
+        Line2D([], [], marker=BOUND_MARKERS[b], ls="none", color=style.INK, ms=9,
+               mfc="white" if hollow(b) else style.INK, label=i18n.t(f"chart.bound.{b}", lang))
+        for b in bounds
+    ]  # fmt: skip
+
+
+def span_style(precision: object, qualifier: object = "") -> str:
+    """'dot', 'bar' or 'interval': how a date of this precision (and qualifier) is drawn."""
+    return "interval" if qualifier else SPAN_STYLES.get(str(precision), "interval")
+
+
+def span(
+    ax: Axes,
+    y: float,
+    start: object,
+    end: object,
+    precision: object,
+    colour: str,
+    qualifier: object = "",
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Draw one date at height ``y`` over its whole span (see the module's rule); return where
+    the drawing starts and ends (the first day at 0:00, the day after the last day at 0:00)."""
+    s0, s1 = pd.Timestamp(str(start)), pd.Timestamp(str(end)) + DAY
+    # Timestamps on a date axis (matplotlib converts them; its stubs want numbers).
+    left: Any = s0
+    width: Any = s1 - s0
+    how = span_style(precision, qualifier)
+    if how == "dot":
+        ax.plot(left + width / 2, y, "o", ms=8, color=colour)
+    elif how == "bar":
+        ax.barh(y, width, left=left, height=0.62, color=colour, alpha=0.9)
+    else:
+        ax.barh(y, width, left=left, height=0.62, facecolor=colour, alpha=0.35, hatch="////",
+                edgecolor=colour, linewidth=1.2)  # fmt: skip
+    return s0, s1
+
+
+def open_end(ax: Axes, x: pd.Timestamp, y: float, side: str, colour: str) -> None:
+    """An arrow at ``x`` pointing ``side`` ('left' or 'right'): the text gives no bound there."""
+    at: Any = x  # a date on the time axis
+    ax.plot(at, y, marker="<" if side == "left" else ">", ms=13, color=colour, ls="none")
+
+
+def span_legend(styles: Iterable[str], lang: str) -> list[Artist]:
+    """What a dot, a bar and a hatched bar mean, for the styles drawn."""
+    handles: dict[str, Artist] = {
+        "dot": Line2D([], [], marker="o", ls="none", ms=8, color=style.MUTED,
+                      label=i18n.t("chart.timeline.day", lang)),
+        "bar": Patch(color=style.MUTED, label=i18n.t("chart.timeline.period", lang)),
+        "interval": Patch(facecolor=style.MUTED, alpha=0.35, hatch="////", edgecolor=style.MUTED,
+                          label=i18n.t("chart.timeline.interval", lang)),
+    }  # fmt: skip
+    drawn = set(styles)
+    return [h for k, h in handles.items() if k in drawn]
+
+
+def colour_legend(colours: dict[str, str]) -> list[Artist]:
+    """One square per colour drawn, named (``{label: colour}``)."""
+    return [
+        Line2D([], [], marker="s", ls="none", ms=10, color=c, label=label)
+        for label, c in colours.items()
+    ]
+
+
+def time_axis(ax: Axes, lo: pd.Timestamp, hi: pd.Timestamp, lang: str) -> None:
+    """Gridlines where each year starts, the year named in the middle of its span (months, if the
+    window is shorter than two years)."""
+    freq, fmt = ("YS", "{:%Y}") if (hi - lo).days > 730 else ("MS", "")
+    starts = pd.date_range(lo.normalize(), hi + DAY, freq=freq)
+    bounds = list(starts) + [starts[-1] + pd.tseries.frequencies.to_offset(freq)]
+    middles = [a + (b - a) / 2 for a, b in zip(bounds, bounds[1:], strict=False)]
+    names = [fmt.format(m) if fmt else i18n.month_short(m.strftime("%Y-%m"), lang) for m in middles]
+    to_num: Any = mdates.date2num
+    ax.xaxis.set_major_locator(FixedLocator(to_num(starts)))
+    ax.xaxis.set_major_formatter(NullFormatter())
+    ax.xaxis.set_minor_locator(FixedLocator(to_num(middles)))
+    ax.set_xticklabels(names, minor=True)
+    ax.tick_params(axis="x", which="minor", length=0)
+    ax.tick_params(axis="x", which="major", length=5)
+    ax.grid(axis="x", which="major", visible=True)
+
+
+def according(asserted_by: object, lang: str) -> str:
+    """'selon l’article' / 'according to the article'."""
+    return i18n.t("chart.according", lang, who=i18n.assertor(str(asserted_by), lang))
+
+
+def cited(rows: pd.DataFrame) -> list[str]:
+    """The sources of the rows drawn: each row's ``source_ids`` (merged reports), else its
+    ``source_id``."""
+    if "source_ids" in rows.columns:
+        return sorted({sid for ids in rows["source_ids"] for sid in str(ids).split(", ")})
+    return sorted(set(rows["source_id"]))
+
+
+def source_line(ds: Dataset, source_ids: Iterable[str], lang: str) -> str:
+    """The footer, built from the rows drawn: each cited article with its date."""
+    ids = sorted(set(source_ids))
+    basis = ds.sources.set_index("source_id")["date_basis"]
+    parts = []
+    for sid in ids:
+        when = i18n.date(*queries.publication(ds, sid), lang)
+        if basis[sid] == "inferred":
+            when = i18n.t("chart.footer.inferred", lang, date=when)
+        parts.append(f"{sid} ({when})")
+    number = "one" if len(ids) == 1 else "many"
+    return i18n.t(f"chart.footer.{number}", lang, sources=", ".join(parts))
+
+
+def footer(fig: Figure, ds: Dataset, rows: pd.DataFrame, lang: str, width: int = 150) -> str:
+    """Write the source line under the chart; return it (it is also saved with the data)."""
+    text = source_line(ds, cited(rows), lang)
+    credit = i18n.t("chart.footer.credit", lang)
+    wrapped = textwrap.fill(f"{text} {credit}.", width=width, break_on_hyphens=False)
+    fig.text(0.015, 0.012, wrapped, ha="left", va="bottom", fontsize=9, color=style.MUTED)
+    return text
+
+
+def one_line(text: object) -> str:
+    """A label drawn on several lines, on one line."""
+    return " ".join(str(text).split())
+
+
+def items(pairs: Iterable[tuple[str, list[str]]], lang: str) -> str:
+    """Alt text's lists: 'Microsoft · investissement : 1 Md$, 10 Md$ ; ...'."""
+    return i18n.t("chart.separator", lang).join(
+        i18n.t("chart.item", lang, name=name, values=", ".join(values)) for name, values in pairs
+    )
+
+
+def finish(
+    name: str,
+    fig: Figure,
+    rows: pd.DataFrame,
+    ds: Dataset,
+    lang: str,
+    alt: str,
+    line_sep: str = " ",
+) -> Chart:
+    """The footer under the chart, and the chart with its data (the rows drawn, each label on one
+    line: its lines joined with ``line_sep``), its footer and its alt text."""
+    text = footer(fig, ds, rows, lang)
+    if "label" in rows.columns:
+        rows = rows.assign(label=[str(x).replace("\n", line_sep) for x in rows["label"]])
+    return Chart(name, fig, rows.assign(footer=text).reset_index(drop=True), text, alt)

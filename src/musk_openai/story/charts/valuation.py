@@ -1,0 +1,51 @@
+"""01-valuation-growth: the previous valuation, the money raised, the valuation after."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from musk_openai.dataset.data import Dataset
+from musk_openai.story import i18n, queries, style
+from musk_openai.story.charts import _common
+from musk_openai.story.export import Chart
+
+
+@_common.in_house_style
+def valuation_growth(ds: Dataset, lang: str) -> Chart:
+    """Bars: the previous valuation, the money raised in October 2024, the valuation after."""
+    rows = queries.valuation_bars(ds, lang)
+    multiple = queries.valuation_multiple(ds)  # unrounded, as the arrow's label rounds it
+    fig, ax = _common.figure((10, 6.2))
+    fig.subplots_adjust(top=0.84, bottom=0.2, left=0.09, right=0.97)
+    x = np.arange(3)
+    colours = [style.MUTED, style.PALETTE[1], style.PALETTE[0]]
+    ax.bar(x, rows["value"] / 1e9, color=colours, width=0.6)
+    for xi, val in zip(x.tolist(), rows["value"], strict=True):
+        ax.text(xi, val / 1e9 + 3, i18n.money(val, lang), ha="center", va="bottom", fontsize=14,
+                fontweight="bold", color=style.INK)  # fmt: skip
+    ax.set_xticks(x, list(rows["label"]))
+    ax.set_ylim(0, 200)
+    ax.set_yticks([0, 50, 100, 150])
+    ax.set_yticklabels([i18n.money(y * 1e9, lang) if y else "0" for y in [0, 50, 100, 150]])
+    ax.grid(axis="x", visible=False)
+    # The growth: a dashed line at the previous level, an arrow up to the new one.
+    lo, hi = rows["value"].iloc[0] / 1e9, rows["value"].iloc[-1] / 1e9
+    ax.plot([-0.3, 2.3], [lo, lo], ls="--", lw=1.2, color=style.MUTED)
+    ax.annotate("", xy=(2.42, hi), xytext=(2.42, lo),
+                arrowprops={"arrowstyle": "->", "color": style.INK, "lw": 1.8})  # fmt: skip
+    text = i18n.t("chart.valuation.multiple", lang, m=i18n.number(multiple, lang, 2))
+    ax.text(2.48, (lo + hi) / 2, text, ha="left", va="center", fontsize=13, color=style.INK)
+    ax.set_xlim(-0.5, 3.0)
+    _common.titles(fig, "valuation", lang)
+    return _common.finish("01-valuation-growth", fig, rows, ds, lang, alt(rows, multiple, lang))
+
+
+def alt(rows: pd.DataFrame, multiple: float, lang: str) -> str:
+    """'Bar chart: OpenAI's valuation went from 86 billion dollars before its October 2024 round
+    to 157 billion dollars after it (×1.83, “almost double”), after raising 6.6 billion dollars.'"""
+    before, raised, after = (i18n.money(v, lang, words=True) for v in rows["value"])
+    r = rows.iloc[1]
+    when = i18n.date(str(r["date"]), str(r["date_precision"]), lang)
+    return i18n.t("chart.valuation.alt", lang, before=before, after=after, raised=raised,
+                  when=when, m=i18n.number(multiple, lang, 2))  # fmt: skip

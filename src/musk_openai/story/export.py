@@ -1,0 +1,134 @@
+"""Export a chart: PNG, SVG (PDF on request), the CSV of the exact data drawn, and its alt text.
+
+Beside ``<name>.png`` and the others, ``<name>.alt.txt`` holds the chart's alt text (one paragraph,
+UTF-8, in the language of the figures folder), for pages and slides that show the image.
+
+Files are byte-identical when rerun on the same inputs (no dates, fixed SVG ids, no software
+stamp) and written atomically: every file goes to a temporary name first and is renamed only
+when all of them are complete, so an interrupted run never leaves a half-written figure.
+Exported files get the usual permissions (``0o666`` less the umask: ``0o644`` under umask 022),
+like any file the user creates, not the ``0o600`` of :func:`tempfile.mkstemp`.
+
+The CSV is safe to open in a spreadsheet: a text cell starting with ``=``, ``+``, ``-``, ``@``, a
+tab or a carriage return would run as a formula there, so it is written with a single quote in
+front (OWASP's advice on CSV injection). Numbers, negative ones included, are written as numbers,
+and whole numbers as integers (100000000, not 100000000.0).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from musk_openai import files
+from musk_openai.story import style
+from musk_openai.story.params import Params
+
+METADATA: dict[str, dict[str, str | None]] = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
+}
+
+
+@dataclass
+class Chart:
+    """A finished chart: its file name, the figure, the rows it draws, its footer and its alt
+    text (written from those rows)."""
+
+    name: str
+    fig: Figure
+    data: pd.DataFrame
+    footer: str = ""
+    alt: str = ""
+
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_formula(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+
+
+def neutralise_formulas(value: object) -> object:
+    """``value`` with a ``'`` in front if it is text a spreadsheet would run as a formula."""
+    return "'" + value if isinstance(value, str) and _is_formula(value) else value
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with a ``'`` in front of every text cell (and column name) a spreadsheet would run
+    as a formula: a copy if anything changes, else ``frame`` itself.
+
+    Only strings change: numeric and date columns are skipped, and numbers in a mixed column are
+    left as they are (a negative number stays a number).
+    """
+    changed: dict[int, pd.Series] = {}
+    for i in range(frame.shape[1]):
+        column = frame.iloc[:, i]
+        if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column):
+            continue
+        if any(_is_formula(v) for v in column):
+            changed[i] = column.map(neutralise_formulas, na_action="ignore")
+    renamed = any(_is_formula(c) for c in frame.columns)
+    if not changed and not renamed:
+        return frame
+    out = frame.copy()
+    for i, column in changed.items():
+        out.isetitem(i, column.array)
+    if renamed:
+        out.columns = pd.Index([neutralise_formulas(c) for c in frame.columns])
+    return out
+
+
+def whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each float column whose values are all whole (or missing) as integers, so
+    that the CSV reads 100000000, not 100000000.0."""
+    out = frame.copy()
+    for i in range(out.shape[1]):
+        column = out.iloc[:, i]
+        if pd.api.types.is_float_dtype(column) and column.dropna().map(float.is_integer).all():
+            out.isetitem(i, column.astype("Int64").array)
+    return out
+
+
+def save(chart: Chart, params: Params) -> list[Path]:
+    """Write ``<figures_dir>/<name>.<format>`` for each format, ``<name>.csv`` and
+    ``<name>.alt.txt``.
+
+    Figures are saved in the house style (:func:`style.house`: its fixed SVG ids and font
+    settings make the files reproducible), whatever matplotlib's settings are outside.
+    """
+    folder = params.figures_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    with files.Staged() as stage:
+        for fmt in params.formats:
+            tmp = stage.path(folder / f"{chart.name}.{fmt}")
+            with style.house():
+                chart.fig.savefig(tmp, format=fmt, dpi=params.dpi, metadata=METADATA[fmt])
+        rows = csv_safe(whole_numbers(chart.data))
+        rows.to_csv(
+            stage.path(folder / f"{chart.name}.csv"),
+            index=False,
+            lineterminator="\n",
+            encoding="utf-8",
+        )
+        alt = " ".join(chart.alt.split()) + "\n"
+        stage.path(folder / f"{chart.name}.alt.txt").write_text(alt, encoding="utf-8")
+    return stage.finals
+
+
+def show(written: list[Path], alt: str = "", width: int = 960) -> object:
+    """The exported chart itself (PNG, else SVG) to display in a notebook, what the reader gets,
+    with its alt text in the output's metadata (``metadata["image/png"]["alt"]``)."""
+    from IPython.display import SVG, Image
+
+    by_suffix = {p.suffix: p for p in written}
+    if ".png" in by_suffix:
+        return Image(filename=str(by_suffix[".png"]), width=width, alt=alt)
+    if ".svg" in by_suffix:
+        return SVG(filename=str(by_suffix[".svg"]), metadata={"alt": alt})
+    return written

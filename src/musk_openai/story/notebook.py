@@ -1,0 +1,154 @@
+"""The two calls every notebook makes: set itself up from its parameters, then publish its charts.
+
+::
+
+    story = notebook.setup(lang, formats, dpi, figures_dir)          # the cell after `parameters`
+    story.publish(charts.valuation_growth(story.ds, story.lang))     # one line per chart
+
+:func:`setup` checks the parameters (:func:`params.validate`: a bad value fails here, before
+anything is written), loads the validated dataset and sets how pandas shows tables; it prints
+nothing. :meth:`Story.publish` writes the chart's files (:func:`export.save`, in the house style)
+and shows the exported PNG with its alt text, what a reader of the figures gets.
+:meth:`Story.table` shows a table for readers (:mod:`.tables`), :meth:`Story.say` a
+sentence of ``texts.toml``, :meth:`Story.quote` a row's excerpt in its source text.
+
+The notebooks' prose is in both languages: a markdown cell tagged ``fr`` or ``en`` (and starting
+with its marker, ``<kbd class="lang-marker" lang="fr">FR</kbd>``) is for that language only.
+Run in JupyterLab, :func:`setup` hides the cells of the other languages and the markers
+(:func:`language_style`); the report keeps only the run's language.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from musk_openai.dataset import data
+from musk_openai.story import export, i18n, params, tables
+from musk_openai.story.export import Chart
+
+
+def _plain_number(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
+
+
+def pandas_display() -> None:
+    """Tables in notebooks: plain numbers (157,000,000,000, not 1.57e+11), excerpts in full, and
+    no MathJax (a ``$`` in a table is money)."""
+    pd.set_option("display.float_format", _plain_number)
+    pd.set_option("display.max_colwidth", 220)
+    pd.set_option("display.html.use_mathjax", False)
+
+
+def no_maths(markdown: str) -> str:
+    """One line of Markdown that JupyterLab shows as written: each ``$`` as the entity ``&#36;``
+    (JupyterLab takes ``$...$``, even ``\\$...\\$``, for a formula before rendering), and
+    the line in a span MathJax skips (it would pair the ``$`` signs of the rendered text)."""
+    text = markdown.replace("$", "&#36;")
+    return f'<span class="{tables.NO_MATHS}">{text}</span>'
+
+
+def language_style(lang: str) -> str:
+    """CSS for JupyterLab: hide the markdown cells of the other languages, then the markers."""
+    return (
+        f'<style>.jp-Cell:has(.lang-marker:not([lang="{lang}"])) {{display: none}} '
+        ".jp-Cell .lang-marker {display: none !important}</style>"
+    )
+
+
+def _show_language(lang: str) -> None:
+    """In a kernel, send :func:`language_style` as an invisible HTML output; else nothing."""
+    from IPython import get_ipython
+    from IPython.display import display
+
+    if get_ipython() is not None:
+        display({"text/html": language_style(lang)}, raw=True)
+
+
+@dataclass
+class Story:
+    """A notebook's parameters (checked), its dataset, and what it has published so far."""
+
+    params: params.Params
+    ds: data.Dataset
+    #: The timeline's window (notebook 03's ``start`` and ``end``), normalised: '2019', '2024-06'.
+    start: str
+    end: str
+    #: Every file written by :meth:`publish`, in order.
+    files: list[Path] = field(default_factory=list)
+    #: Every chart published, by name (``03-dispute-timeline``...).
+    charts: dict[str, Chart] = field(default_factory=dict)
+
+    @property
+    def lang(self) -> str:
+        return self.params.lang
+
+    def publish(self, chart: Chart) -> object:
+        """Save the chart (its formats, its CSV, its alt text) and return the exported image to
+        show, its alt text in the output's metadata."""
+        written = export.save(chart, self.params)
+        self.files += written
+        self.charts[chart.name] = chart
+        return export.show(written, chart.alt)
+
+    def say(self, key: str, **fmt: object) -> object:
+        """A sentence of ``texts.toml`` in the notebook's language, shown as Markdown: money,
+        never a formula (:func:`no_maths`)."""
+        from IPython.display import Markdown
+
+        return Markdown(no_maths(i18n.t(key, self.lang, **fmt)))
+
+    def table(self, frame: pd.DataFrame, columns: list[str]) -> tables.Table:
+        """``frame``'s ``columns`` for readers: headers in words, amounts and dates in the
+        language, a dash for what is missing, sources linked (:mod:`.tables`)."""
+        return tables.table(frame, columns, self.lang, self._rows())
+
+    def quote(self, row_id: str, before: int = 120, after: int = 80) -> object:
+        """A row's label and amount, and its excerpt (bold) in the sentences around it."""
+        from IPython.display import Markdown
+
+        rows = pd.concat([self.ds.figures, self.ds.events])
+        row = rows[rows["id"] == row_id].iloc[0]
+        text = self.ds.texts[str(row["source_id"])]
+        start = text.index(str(row["excerpt"]))
+        end = start + len(str(row["excerpt"]))
+        context = f"…{text[max(0, start - before) : start]}**{text[start:end]}**"
+        context += f"{text[end : end + after]}…"
+        info = self._rows()
+        amount = tables.cell(row, "amount", self.lang, info)
+        link = tables.cell(row, "source_id", self.lang, info)
+        head = f"**{tables.dollars(str(row[f'label_{self.lang}']))}** — {amount} ({link})"
+        body = " ".join(context.split())
+        return Markdown(f"{head}\n\n> {no_maths(body)}")
+
+    def _rows(self) -> tables.Rows:
+        both = pd.concat([self.ds.figures, self.ds.events, self.ds.members])
+        labelled = pd.concat([self.ds.figures, self.ds.events])
+        label = dict(zip(labelled["id"], labelled[f"label_{self.lang}"].astype(str), strict=True))
+        return tables.Rows(dict(zip(both["id"], both["source_id"], strict=True)), label)
+
+
+def setup(
+    lang: object,
+    formats: object,
+    dpi: object,
+    figures_dir: object = params.DEFAULTS["figures_dir"],
+    **others: object,
+) -> Story:
+    """Check the notebook's parameters (``others``: its own, such as ``start`` and ``end``), load
+    the dataset, set pandas' display; in a kernel, show only the prose of the run's language.
+    Nothing is printed for readers; a run that is not the canonical build says on stderr where
+    its figures go (pages never show stderr)."""
+    p = params.validate(lang, formats, dpi, figures_dir, **others)
+    start, end = params.check_window(
+        others.get("start", params.DEFAULTS["start"]), others.get("end", params.DEFAULTS["end"])
+    )
+    pandas_display()
+    ds = data.load()
+    _show_language(p.lang)
+    if not p.canonical:
+        print(i18n.t("notebook.figures_elsewhere", p.lang, folder=p.figures_dir), file=sys.stderr)
+    return Story(p, ds, start, end)
