@@ -1,5 +1,6 @@
-"""Incremental builds (build/reuse.py): a notebook run is reused only when nothing it depends on
-changed, and the reused files are the ones a new run would write.
+"""The execution cache (report/runner/reuse.py): a notebook run is reused only when nothing it
+depends on changed, the reused files are the ones a new run would write, and pages are always
+rendered again.
 
 Every notebook here appends ``<name> <lang>`` to the file named by $MUSK_TEST_RUN_LOG each time
 it executes: the tests assert which runs executed from that log, what the kernels did, not only
@@ -53,7 +54,7 @@ class Project:
         shutil.copytree(paths.PROJECT_ROOT / "data", self.data)
         self.package = root / "package"
         shutil.copytree(
-            Path(reuse.__file__).parent.parent,
+            reuse.PACKAGE,
             self.package,
             ignore=shutil.ignore_patterns("__pycache__"),
         )
@@ -163,7 +164,7 @@ def test_a_data_row_changed_executes_every_notebook(project: Project) -> None:
 
 
 def test_package_code_or_a_pin_changed_executes_every_notebook(project: Project) -> None:
-    charts = project.package / "charts" / "valuation.py"
+    charts = project.package / "story" / "charts" / "valuation.py"
     charts.write_text(charts.read_text() + "\n# a change to the chart code\n")
     assert project.run()[1] == ALL
     project.lock.write_text(project.lock.read_text().replace("pandas==", "pandas==0", 1))
@@ -171,11 +172,47 @@ def test_package_code_or_a_pin_changed_executes_every_notebook(project: Project)
     assert project.run()[1] == set()
 
 
-def test_other_parameters_do_not_reuse_pages_made_with_others(project: Project) -> None:
+def test_other_parameters_do_not_reuse_runs_made_with_others(project: Project) -> None:
     assert project.run(dpi=70)[1] == ALL
-    assert project.run(lang="en")[1] == {"00-plain en", "01-figure en"}  # no link to fr
-    assert project.run(with_code=True)[1] == ALL
     assert project.run()[1] == set()  # the first runs' entries are still there
+
+
+def test_page_options_and_languages_render_again_without_executing(project: Project) -> None:
+    """--with-code and the report's languages change the pages, not what a notebook computes."""
+    page = project.out / "en" / "00-plain.html"
+    hidden = page.read_text()
+    report, executed = project.run(with_code=True)
+    assert executed == set() and report.exit_code == 0
+    assert "MUSK_TEST_RUN_LOG" in page.read_text() and "MUSK_TEST_RUN_LOG" not in hidden
+    report, executed = project.run(lang="en")
+    assert executed == set() and not (project.out / "fr").exists()
+    assert 'href="../fr/' not in (project.out / "en" / "00-plain.html").read_text()
+
+
+def test_a_template_or_css_edit_starts_no_kernel(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report room is not in the key: its pages are rendered again from the executed
+    notebooks (a copy of the site's templates, edited)."""
+    import jinja2
+
+    from musk_openai.report.site import jinja as site_jinja
+
+    templates = project.root / "templates"
+    shutil.copytree(reuse.PACKAGE / "report" / "site" / "templates", templates)
+    css = templates / "report.css"
+    css.write_text(css.read_text() + "\n/* an edit to the style sheet */\n")
+    page = templates / "page.html.j2"
+    edited = '<style type="text/css">/* edited */'
+    page.write_text(page.read_text().replace('<style type="text/css">', edited, 1))
+    loader = jinja2.FileSystemLoader(str(templates))
+    monkeypatch.setattr(jinja2, "PackageLoader", lambda *a, **k: loader)
+    site_jinja.templates.cache_clear()
+    report, executed = project.run()
+    site_jinja.templates.cache_clear()
+    assert report.exit_code == 0 and executed == set()
+    assert "/* edited */" in (project.out / "fr" / "01-figure.html").read_text()
+    assert "an edit to the style sheet" in (project.out / "fr" / "index.html").read_text()
 
 
 def test_a_failed_notebook_is_executed_again_the_others_are_kept(project: Project) -> None:
@@ -194,14 +231,25 @@ def test_a_failed_notebook_is_executed_again_the_others_are_kept(project: Projec
 
 def test_a_damaged_entry_is_not_trusted(project: Project) -> None:
     entries = sorted(_entries(project.out))
-    assert len(entries) == 5  # the four runs, and the pages they share (sources, facts)
-    page = next(e / reuse.PAGE for e in entries if "00-plain (en)" in _job(e))
-    page.write_bytes(page.read_bytes().replace(b"</html>", b"</html><!-- damaged -->"))
+    assert len(entries) == 4  # the four runs
+    executed_nb = next(e / reuse.EXECUTED for e in entries if "00-plain (en)" in _job(e))
+    raw = executed_nb.read_bytes().replace(b"hello", b"damaged")
+    executed_nb.write_bytes(raw)
     report, executed = project.run()
     assert executed == {"00-plain en"}
     assert "damaged" not in (project.out / "en" / "00-plain.html").read_text()
+    # an executed notebook that does not carry its key (manifest rewritten to match it)
+    entries = sorted(_entries(project.out))
+    entry = next(e for e in entries if "00-plain (fr)" in _job(e))
+    nb = json.loads((entry / reuse.EXECUTED).read_text())
+    nb["metadata"]["musk_openai"]["run_key"] = "another"
+    (entry / reuse.EXECUTED).write_text(json.dumps(nb))
+    manifest = json.loads((entry / reuse.MANIFEST).read_text())
+    manifest["files"][reuse.EXECUTED] = reuse._sha((entry / reuse.EXECUTED).read_bytes())
+    (entry / reuse.MANIFEST).write_text(json.dumps(manifest))
+    assert project.run()[1] == {"00-plain fr"}
     manifest = next(e / reuse.MANIFEST for e in entries if "01-figure (fr)" in _job(e))
-    manifest.write_text(manifest.read_text().replace('"key_version": 1', '"key_version": 0'))
+    manifest.write_text(manifest.read_text().replace('"key_version": 2', '"key_version": 0'))
     assert project.run()[1] == {"01-figure fr"}
     # a cache folder that others may write into is not trusted
     root = reuse.Store(project.out).root
@@ -268,13 +316,17 @@ def test_the_key_changes_with_each_input(tmp_path: Path) -> None:
     plan = runner.plan_report(notebooks_dir=nbs, output=tmp_path / "out", lang="en")
     shared = reuse.Inputs("d", "c", "p")
     job = plan.work[0]
-    key = reuse.job_key(job, plan, shared)
-    assert key == reuse.job_key(job, plan, reuse.Inputs("d", "c", "p"))  # stable
+    key = reuse.job_key(job, shared)
+    assert key == reuse.job_key(job, reuse.Inputs("d", "c", "p"))  # stable
     for other in (reuse.Inputs("D", "c", "p"), reuse.Inputs("d", "C", "p")):
-        assert reuse.job_key(job, plan, other) != key
-    assert reuse.job_key(job, plan, reuse.Inputs("d", "c", "P")) != key
+        assert reuse.job_key(job, other) != key
+    assert reuse.job_key(job, reuse.Inputs("d", "c", "P")) != key
     forced = runner.plan_report(notebooks_dir=nbs, output=tmp_path / "out", lang="en", force=True)
-    assert forced.force and reuse.job_key(forced.work[0], forced, shared) == key
+    assert forced.force and reuse.job_key(forced.work[0], shared) == key
+    coded = runner.plan_report(
+        notebooks_dir=nbs, output=tmp_path / "out", lang="en", with_code=True
+    )
+    assert reuse.job_key(coded.work[0], shared) == key  # a page option, not an input
 
 
 def test_force_is_an_option_of_the_command(tmp_path: Path) -> None:

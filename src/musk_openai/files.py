@@ -8,9 +8,11 @@ unless a private mode is asked for. Standard library only: every room uses it.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 
@@ -87,3 +89,27 @@ def copy_files(src: Path, dst: Path) -> list[Path]:
             if f.is_file():
                 shutil.copyfile(f, stage.path(dst / f.name))
     return stage.finals
+
+
+# -- fingerprints -------------------------------------------------------------------------------
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """The bytes of every file under ``folder`` (bytecode aside), by relative path, in a stable
+    order. Raises :class:`OSError` for a file that cannot be read."""
+    found = sorted(
+        f
+        for f in folder.rglob("*")
+        if f.is_file() and "__pycache__" not in f.parts and f.suffix != ".pyc"
+    )
+    return {f.relative_to(folder).as_posix(): f.read_bytes() for f in found}
+
+
+def digest(files: Mapping[str, bytes]) -> str:
+    """The one fingerprint of a set of files: the SHA-256 of their names and bytes."""
+    h = hashlib.sha256()
+    for name, raw in files.items():
+        h.update(name.encode("utf-8", "surrogateescape"))
+        h.update(b"\0")
+        h.update(hashlib.sha256(raw).digest())
+    return h.hexdigest()

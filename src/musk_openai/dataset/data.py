@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from musk_openai import files
 from musk_openai.dataset import cache, dates, loading
 from musk_openai.dataset.cache import NO_CACHE_ENV as NO_CACHE_ENV
 from musk_openai.dataset.loading import TABLES as TABLES
@@ -187,7 +188,7 @@ def load(folder: str | os.PathLike[str] | None = None) -> Dataset:
     raises one :class:`DataError` that says which file, line and column, and how to fix it.
     """
     root = loading.data_root(folder)
-    return _load_cached(root, _digest(_snapshot(root)))
+    return _load_cached(root, files.digest(_snapshot(root)))
 
 
 @lru_cache(maxsize=1)
@@ -215,38 +216,27 @@ def _code() -> str:
 
 @lru_cache(maxsize=8)
 def _load_cached(root: Path, version: str) -> Dataset:
-    files = _snapshot(root)  # the bytes parsed are the bytes hashed for the marker
-    tables = {t: loading.read_table(root, t, files.get(f"{t}.csv")) for t in TABLES}
-    key = cache.Key(data=_digest(files), loader=_code())
+    snapshot = _snapshot(root)  # the bytes parsed are the bytes hashed for the marker
+    tables = {t: loading.read_table(root, t, snapshot.get(f"{t}.csv")) for t in TABLES}
+    key = cache.Key(data=files.digest(snapshot), loader=_code())
     validated = cache.is_validated(key)
     if not validated:
-        _validate_all(root, tables, files)
+        _validate_all(root, tables, snapshot)
         cache.mark_validated(key)
-    texts = loading.texts_of(root, tables["sources"], files, check=False)
+    texts = loading.texts_of(root, tables["sources"], snapshot, check=False)
     return _typed(root, tables, texts)
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
     """The bytes of every file under ``root``, by relative path, in a stable order."""
-    files: dict[str, bytes] = {}
-    for f in sorted(x for x in root.rglob("*") if x.is_file()):
-        try:
-            files[f.relative_to(root).as_posix()] = f.read_bytes()
-        except OSError as exc:
-            raise DataError(
-                f"{rel(f)}: cannot be read ({exc.strerror}). Check that the file is yours and "
-                "readable (ls -l; chmod u+r)."
-            ) from exc
-    return files
-
-
-def _digest(files: Mapping[str, bytes]) -> str:
-    h = hashlib.sha256()
-    for name, raw in files.items():
-        h.update(name.encode())
-        h.update(b"\0")
-        h.update(raw)
-    return h.hexdigest()
+    try:
+        return files.tree(root)
+    except OSError as exc:
+        where = Path(exc.filename) if exc.filename else root
+        raise DataError(
+            f"{rel(where)}: cannot be read ({exc.strerror}). Check that the file is yours and "
+            "readable (ls -l; chmod u+r)."
+        ) from exc
 
 
 def dataset_version(folder: str | os.PathLike[str] | None = None) -> str:
@@ -266,4 +256,4 @@ def dataset_version(folder: str | os.PathLike[str] | None = None) -> str:
 
 def dataset_hash(folder: str | os.PathLike[str] | None = None) -> str:
     """A short SHA-256 of every file under the data folder: the dataset's version."""
-    return _digest(_snapshot(data_dir(folder)))[:12]
+    return files.digest(_snapshot(data_dir(folder)))[:12]

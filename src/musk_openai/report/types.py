@@ -14,6 +14,8 @@ from typing import Any
 from musk_openai import paths
 
 KERNEL_NAME = "python3"
+#: The place of the execution cache's key in an executed notebook's metadata.
+RUN_METADATA = "musk_openai"
 #: Where a run builds its report, inside the output folder, before putting it in place.
 BUILDING = ".building"
 

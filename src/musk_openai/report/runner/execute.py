@@ -31,7 +31,7 @@ import psutil
 
 from musk_openai.report.notebooks import read_notebook
 from musk_openai.report.runner.progress import Progress
-from musk_openai.report.types import KERNEL_NAME, Failure, Job, Plan, Result
+from musk_openai.report.types import KERNEL_NAME, RUN_METADATA, Failure, Job, Plan, Result
 
 #: nbclient's log ("Timeout waiting for execute reply"): the summary reports failures, once.
 QUIET = logging.getLogger("musk_openai.report.kernels")
@@ -39,9 +39,10 @@ QUIET.addHandler(logging.NullHandler())
 QUIET.propagate = False
 
 
-def execute_job(job: Job, timeout: int, notebooks_dir: Path) -> Result:
+def execute_job(job: Job, timeout: int, notebooks_dir: Path, key: str = "") -> Result:
     """Execute one notebook in a fresh kernel; a failure is returned, not raised. The executed
-    notebook is written once: at the end, or up to the failing cell."""
+    notebook is written once: at the end (carrying its execution-cache ``key``), or up to the
+    failing cell."""
     from nbclient import NotebookClient
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
@@ -77,6 +78,7 @@ def execute_job(job: Job, timeout: int, notebooks_dir: Path) -> Result:
             _write(nb, job.executed)
         failing = started[-1] if started else None
         return Result(job, time.perf_counter() - start, failure_from(job, exc, nb, failing))
+    nb.metadata[RUN_METADATA] = {"run_key": key}
     _write(nb, job.executed)
     return Result(job, time.perf_counter() - start)
 
@@ -130,8 +132,9 @@ class Pool:
     The kernels are children of this process: :func:`stop_kernels` kills them all.
     """
 
-    def __init__(self, plan: Plan, progress: Progress) -> None:
+    def __init__(self, plan: Plan, progress: Progress, keys: dict[str, str]) -> None:
         self.plan = plan
+        self.keys = keys
         self.progress = progress
         self._pool = ThreadPoolExecutor(max_workers=plan.jobs, thread_name_prefix="notebook")
         self._futures: dict[Future[Result], Job] = {}
@@ -144,7 +147,9 @@ class Pool:
     def _run(self, job: Job) -> Result:
         self.progress.started(job.label)
         try:
-            return execute_job(job, self.plan.timeout, self.plan.notebooks_dir)
+            return execute_job(
+                job, self.plan.timeout, self.plan.notebooks_dir, self.keys.get(job.label, "")
+            )
         finally:
             self.progress.stopped(job.label)
 

@@ -1,25 +1,27 @@
-"""Reuse: a notebook run is reused only when nothing it depends on has changed.
+"""The execution cache: a notebook run is reused only when nothing it depends on has changed.
 
-A job (one notebook in one language) depends on: the notebook's content (its cells and their
-metadata, not the outputs a JupyterLab session may have saved in it), its parameters, the
-report's languages and ``--with-code`` (its page links to the other languages, shows or hides the
-code), every file of the data folder, every file of the package (the chart code, the texts, the
-page templates), and the dependencies: ``requirements.lock``, the distributions installed in this
-environment and the Python version. :func:`job_key` is the SHA-256 of all of these; tools such as
-Quarto's ``freeze`` or jupyter-cache hash the notebook alone and cannot see the data or the
-package the notebook reads.
+A run of one notebook in one language depends on: the notebook's content (its cells and their
+metadata, not the outputs a JupyterLab session may have saved in it), its parameters, every file
+of the data folder, the code and words a notebook imports (the package's dataset and story rooms:
+queries, charts, texts, style), and the dependencies (``requirements.lock``, the distributions
+installed in this environment, the Python version). :func:`job_key` is the SHA-256 of all of
+these, and it is written into the executed notebook's metadata (``musk_openai.run_key``). The
+report room (the runner, the page templates, the CSS, the site's code) is not in the key: pages
+are always rendered again from the executed notebooks, so an edit there starts no kernel.
+Quarto's ``freeze`` and jupyter-cache key on the notebook alone and cannot see the data or the
+code the notebook reads.
 
 The entries live in the user's cache, never in the report (which is meant to be published as it
 is): ``$XDG_CACHE_HOME/musk-openai/runs/<output>/<key>/`` (``~/.cache`` by default; ``<output>`` is
 a hash of the output folder's path; none with ``MUSK_OPENAI_NO_CACHE=1``). An entry holds the
-executed notebook, its page, the figures it wrote, and a ``manifest.json`` giving the SHA-256 of
-each file. Entries are read and written only by the run holding the output folder's lock. An entry
-is written to a temporary name and renamed into place once complete, and only at the end of a run
+executed notebook, the figures it wrote, and a ``manifest.json`` giving the SHA-256 of each file.
+Entries are read and written only by the run holding the output folder's lock. An entry is
+written to a temporary name and renamed into place once complete, and only at the end of a run
 that was not interrupted, for the jobs that succeeded, and only if the inputs hashed at the start
-of the run are still the same at its end (a file edited during a run may or may not have been read
-by its notebooks). An entry is trusted only if it is the current user's and every file matches its
-manifest (and its folders are the user's, writable by nobody else); anything else is removed and
-the job executed again.
+of the run are still the same at its end. An entry is trusted only if it is the current user's,
+every file matches its manifest, its notebook carries its key, and its folders are the user's,
+writable by nobody else (:func:`musk_openai.dataset.cache.safe`, the one trust rule); anything else
+is removed and the job executed again.
 """
 
 from __future__ import annotations
@@ -36,20 +38,20 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from musk_openai import paths
+from musk_openai import files, paths
 from musk_openai.dataset import cache
-from musk_openai.report.types import KERNEL_NAME, Job, Plan
+from musk_openai.report.types import KERNEL_NAME, RUN_METADATA, Job, Plan
 
 #: Changes when the key or the entries change meaning: older entries are then never matched.
-KEY_VERSION = 1
+KEY_VERSION = 2
 #: The folder of the entries, in the user's cache folder.
 RUNS = "runs"
 MANIFEST = "manifest.json"
 EXECUTED = "executed.ipynb"
-PAGE = "page.html"
 FIGURES = "figures"
-#: The package's code and the pinned dependencies, hashed into every key.
-PACKAGE = Path(__file__).resolve().parent.parent
+#: What a notebook imports of the package (the dataset and story rooms), hashed into every key.
+PACKAGE = Path(__file__).resolve().parents[2]
+NOTEBOOK_CODE = ("dataset", "story", "paths.py", "files.py", "__init__.py")
 LOCK = paths.PROJECT_ROOT / "requirements.lock"
 #: Entries kept besides those of the last run, the most recently used first.
 KEEP_OTHERS = 48
@@ -65,26 +67,24 @@ class Inputs:
 
 
 def inputs() -> Inputs:
-    """Hash the data folder, the package and the dependencies as they are now."""
+    """Hash the data folder, the code notebooks import and the dependencies as they are now."""
     return Inputs(
-        data=tree_digest(paths.data_dir().resolve()),
-        code=tree_digest(PACKAGE),
+        data=files.digest(files.tree(paths.data_dir().resolve())),
+        code=code_digest(),
         dependencies=dependencies_digest(),
     )
 
 
-def tree_digest(folder: Path) -> str:
-    """The SHA-256 of every file under ``folder`` (relative path and bytes), bytecode aside."""
-    h = hashlib.sha256()
-    if not folder.is_dir():
-        h.update(f"missing {folder}".encode())
-        return h.hexdigest()
-    for f in sorted(folder.rglob("*")):
-        if not f.is_file() or "__pycache__" in f.parts or f.suffix == ".pyc":
-            continue
-        h.update(f.relative_to(folder).as_posix().encode() + b"\0")
-        h.update(hashlib.sha256(f.read_bytes()).digest())
-    return h.hexdigest()
+def code_digest() -> str:
+    """The fingerprint of the package's dataset and story rooms (what a notebook imports)."""
+    found: dict[str, bytes] = {}
+    for name in NOTEBOOK_CODE:
+        where = PACKAGE / name
+        if where.is_dir():
+            found |= {f"{name}/{k}": v for k, v in files.tree(where).items()}
+        elif where.is_file():
+            found[name] = where.read_bytes()
+    return files.digest(found)
 
 
 def dependencies_digest() -> str:
@@ -113,33 +113,23 @@ def notebook_digest(path: Path) -> str:
     return hashlib.sha256(json.dumps(nb, sort_keys=True).encode()).hexdigest()
 
 
-def job_key(job: Job, plan: Plan, shared: Inputs) -> str:
-    """The key of a job: the SHA-256 of everything its executed notebook, page and figures
-    depend on (see the module's doc)."""
+def job_key(job: Job, shared: Inputs) -> str:
+    """The key of a job: the SHA-256 of everything its executed notebook and figures depend on
+    (see the module's doc)."""
     what = {
         "key_version": KEY_VERSION,
         "inputs": asdict(shared),
         "notebook": notebook_digest(job.notebook.path),
         "name": job.notebook.path.name,
-        "lang": job.lang,
         "parameters": dict(job.parameters),
-        "langs": list(plan.langs),
-        "with_code": plan.with_code,
         "kernel": KERNEL_NAME,
     }
     return hashlib.sha256(json.dumps(what, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def site_key(plan: Plan, shared: Inputs) -> str:
-    """The key of the report's pages shared by every run of the same data, code and languages:
-    the source pages and the fact explorer (:mod:`.site`)."""
-    what = {"key_version": KEY_VERSION, "site": asdict(shared), "langs": list(plan.langs)}
-    return hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()
-
-
 def keys(plan: Plan, shared: Inputs) -> dict[str, str]:
     """Every job's key, by its label."""
-    return {job.label: job_key(job, plan, shared) for job in plan.work}
+    return {job.label: job_key(job, shared) for job in plan.work}
 
 
 # -- the entries --------------------------------------------------------------------------------
@@ -164,36 +154,29 @@ class Store:
         self.root = base / RUNS / where if base is not None else None
 
     def restore(self, job: Job, key: str, figures_dir: Path) -> Restored | None:
-        """Put the entry ``key`` in place for ``job`` (its notebook, page and figures), if it
+        """Put the entry ``key`` in place for ``job`` (its executed notebook and figures), if it
         exists and every file is intact; else remove it and return ``None``."""
-        got = self._read(key, required={EXECUTED, PAGE})
+        got = self._read(key, required={EXECUTED})
         if got is None:
             return None
-        files, made = got
-        for name, raw in files.items():
-            if name == EXECUTED:
-                _write(job.executed, raw)
-            elif name == PAGE:
-                _write(job.page, raw)
-            else:
-                _write(figures_dir / Path(name).name, raw)
+        found, made = got
+        if run_key(found[EXECUTED]) != key:
+            self._forget(key)
+            return None
+        for name, raw in found.items():
+            where = job.executed if name == EXECUTED else figures_dir / Path(name).name
+            where.parent.mkdir(parents=True, exist_ok=True)
+            files.write_bytes(where, raw)
         return Restored(job, key, made)
 
     def save(self, job: Job, key: str, figures: Sequence[Path]) -> None:
         """Keep the files of a job that succeeded as the entry ``key``."""
-        files = {EXECUTED: job.executed, PAGE: job.page}
-        self._write_entry(key, job.label, files | {f"{FIGURES}/{f.name}": f for f in figures})
+        found = {EXECUTED: job.executed} | {f"{FIGURES}/{f.name}": f for f in figures}
+        self._write_entry(key, job.label, found)
 
-    def restore_files(self, key: str, into: Path) -> bool:
-        """Put the files of the entry ``key`` under ``into``, by their relative names."""
-        got = self._read(key, required=set())
-        for name, raw in got[0].items() if got else ():
-            _write(into / name, raw)
-        return got is not None
-
-    def save_files(self, key: str, what: str, root: Path, files: Iterable[Path]) -> None:
-        """Keep ``files`` (under ``root``) as the entry ``key``."""
-        self._write_entry(key, what, {f.relative_to(root).as_posix(): f for f in files})
+    def _forget(self, key: str) -> None:
+        if self.root is not None:
+            shutil.rmtree(self.root / key, ignore_errors=True)
 
     def _read(
         self, key: str, required: set[str]
@@ -214,7 +197,7 @@ class Store:
                 raise ValueError("a file does not match the manifest")
             made = datetime.datetime.fromisoformat(manifest["made"])
         except (OSError, ValueError, KeyError, TypeError):
-            shutil.rmtree(entry, ignore_errors=True)
+            self._forget(key)
             return None
         os.utime(entry)  # most recently used
         return files, made
@@ -240,7 +223,7 @@ class Store:
             raise ValueError("another key")
         return manifest
 
-    def _write_entry(self, key: str, what: str, files: dict[str, Path]) -> None:
+    def _write_entry(self, key: str, what: str, found: dict[str, Path]) -> None:
         """The entry ``key``: written aside, renamed when complete (an existing entry of the
         same key is replaced)."""
         if self.root is None:
@@ -252,7 +235,7 @@ class Store:
         shutil.rmtree(tmp, ignore_errors=True)
         try:
             hashes = {}
-            for name, src in files.items():
+            for name, src in found.items():
                 raw = src.read_bytes()
                 _write(tmp / name, raw)
                 hashes[name] = _sha(raw)
@@ -294,3 +277,12 @@ def _sha(raw: bytes) -> str:
 def _write(path: Path, raw: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(raw)
+
+
+def run_key(executed: bytes) -> str | None:
+    """The key an executed notebook carries in its metadata, if any."""
+    try:
+        meta = json.loads(executed)["metadata"][RUN_METADATA]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return meta.get("run_key") if isinstance(meta, dict) else None

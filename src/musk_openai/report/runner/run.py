@@ -21,8 +21,7 @@ from musk_openai.report.runner.options import RawOptions
 from musk_openai.report.runner.plan import JOBS, plan_report
 from musk_openai.report.runner.progress import Progress
 from musk_openai.report.site import render, site
-from musk_openai.report.site.site import shared_pages
-from musk_openai.report.types import BUILDING, Plan, Result
+from musk_openai.report.types import BUILDING, Job, Plan, Result
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,8 @@ def run_plan(plan: Plan, *, stream: IO[str] | None = sys.stderr) -> Report:
     """Execute a validated plan, built aside in ``<output>/.building`` and put in place whole.
 
     A job whose inputs are those of an earlier run into this folder is not executed again: its
-    notebook, page and figures are reused (:mod:`.reuse`), unless ``plan.force``. One run at a
+    executed notebook and figures are reused (:mod:`.reuse`), unless ``plan.force``. Every page
+    is rendered again, from the executed notebooks. One run at a
     time per output folder (:class:`outputs.OutputError` otherwise). All notebooks succeeded: the
     new report replaces the old one, and a canonical run's figures are copied to
     ``figures_root``. A notebook failed: the old report stays, this run goes to failed-run/.
@@ -82,21 +82,13 @@ def run_plan(plan: Plan, *, stream: IO[str] | None = sys.stderr) -> Report:
                 plan.figures_dirs[lg].mkdir(parents=True, exist_ok=True)
             inputs = reuse.inputs()
             keys = reuse.keys(plan, inputs)
-            results = [] if plan.force else restore(plan, store, keys)
-            done = {r.job.label for r in results}
+            reused = [] if plan.force else restore(plan, store, keys)
+            done = {r.job.label for r in reused}
             todo = tuple(job for job in plan.work if job.label not in done)
-            if todo:
-                results += execute_and_render(replace(plan, work=todo), stream)
-            results.sort(key=lambda r: plan.work.index(r.job))
-            shared_key = reuse.site_key(plan, inputs)
-            shared = store.restore_files(shared_key, building)
-            site.write_site(plan, results, dataset_version(), shared_done=shared)
+            results = execute_and_render(plan, todo, reused, keys, stream)
+            site.write_site(plan, results, dataset_version(inputs))
             unchanged = not todo or reuse.inputs() == inputs
-            if unchanged and not shared:
-                store.save_files(
-                    shared_key, "the source pages and facts", building, shared_pages(plan)
-                )
-            save_for_reuse(store, results, keys, unchanged=unchanged, keep=[shared_key])
+            save_for_reuse(store, results, keys, unchanged=unchanged)
             shutil.rmtree(building / JOBS, ignore_errors=True)
             failed = any(not r.ok for r in results)
             location = outputs.install(plan.output, building, failed)
@@ -116,7 +108,7 @@ def restore(plan: Plan, store: reuse.Store, keys: dict[str, str]) -> list[Result
     for job in plan.work:
         got = store.restore(job, keys[job.label], plan.figures_dirs[job.lang])
         if got is not None:
-            results.append(Result(job, 0.0, page_written=True, reused_from=got.made))
+            results.append(Result(job, 0.0, reused_from=got.made))
     return results
 
 
@@ -126,7 +118,6 @@ def save_for_reuse(
     keys: dict[str, str],
     *,
     unchanged: bool,
-    keep: Sequence[str] = (),
 ) -> None:
     """Keep the jobs executed with success for later runs, if the inputs did not change while
     they ran; forget the entries no longer needed."""
@@ -134,21 +125,34 @@ def save_for_reuse(
         for r in results:
             if r.ok and r.page_written and r.reused_from is None:
                 store.save(r.job, keys[r.job.label], _files(r.job.figures))
-    store.prune([*keys.values(), *keep])
+    store.prune(keys.values())
 
 
 def _files(folder: Path) -> list[Path]:
     return sorted(f for f in folder.iterdir() if f.is_file()) if folder.is_dir() else []
 
 
-def execute_and_render(plan: Plan, stream: IO[str] | None) -> list[Result]:
-    """Every job on a pool of threads, each page rendered as soon as its notebook is done and
-    its figures copied to its language's folder; the results in plan order."""
-    preload()
+def execute_and_render(
+    plan: Plan,
+    todo: Sequence[Job],
+    reused: Sequence[Result],
+    keys: dict[str, str],
+    stream: IO[str] | None,
+) -> list[Result]:
+    """The jobs of ``todo`` on a pool of threads, each page rendered as soon as its notebook is
+    done and its figures copied to its language's folder; the pages of the ``reused`` jobs
+    rendered meanwhile; the results in plan order."""
     results: list[Result] = []
-    with Progress(len(plan.work), stream) as progress, Pool(plan, progress) as pool:
+    if not todo:
+        renderer = render.PageRenderer(plan.with_code)
+        results = [render.render_page(r, plan, renderer) for r in reused]
+        return sorted(results, key=lambda r: plan.work.index(r.job))
+    preload()
+    work = replace(plan, work=tuple(todo))
+    with Progress(len(todo), stream) as progress, Pool(work, progress, keys) as pool:
         # Built while the first kernels start: nbconvert's templates take a second.
         renderer = render.PageRenderer(plan.with_code)
+        results = [render.render_page(r, plan, renderer) for r in reused]
         for executed in pool.completed():
             result = render.render_page(executed, plan, renderer)
             if result.job.figures.is_dir():
@@ -158,10 +162,10 @@ def execute_and_render(plan: Plan, stream: IO[str] | None) -> list[Result]:
     return sorted(results, key=lambda r: plan.work.index(r.job))
 
 
-def dataset_version() -> str:
+def dataset_version(inputs: reuse.Inputs) -> str:
     """The dataset's version and the hash of data/, shown in "about this build"."""
     try:
-        return f"{data.dataset_version()} ({data.dataset_hash()})"
+        return f"{data.dataset_version()} ({inputs.data[:12]})"
     except Exception as exc:  # noqa: BLE001 - a missing data folder must not hide the report
         return f"unknown ({type(exc).__name__}: {exc})"
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +122,6 @@ def render_page(result: Result, plan: Plan, renderer: PageRenderer) -> Result:
     except Exception as exc:  # noqa: BLE001 - reported like a failed cell
         if result.ok:
             failure = Failure(None, None, "", type(exc).__name__, str(exc))
-            return Result(job, result.seconds, failure)
+            return replace(result, failure=failure)
         return result
-    return Result(job, result.seconds, result.failure, page_written=True)
+    return replace(result, page_written=True)

@@ -37,34 +37,18 @@ WORDS = {
 }
 
 
-def write_site(
-    plan: Plan, results: Sequence[Result], dataset_version: str, *, shared_done: bool = False
-) -> Path:
+def write_site(plan: Plan, results: Sequence[Result], dataset_version: str) -> Path:
     """Every page of the report but the notebooks' (already written), in
-    ``<output>/.building``; returns its ``index.html``. ``shared_done``: the pages that depend
-    only on the data, the code and the languages (:func:`shared_pages`) are already there,
-    reused from an earlier run."""
+    ``<output>/.building``; returns its ``index.html``."""
     out = plan.output / BUILDING
     ds = data.load()
     for lang in plan.langs:
         folder = _figures_inside(plan, lang, out)
         layout = _layout(plan, lang)
-        if not shared_done:
-            sources.write_pages(ds, out / lang / "sources", lang, layout)
-            facts.write_page(ds, out / lang, lang, layout | {"here": "facts.html"})
+        sources.write_pages(ds, out / lang / "sources", lang, layout)
+        facts.write_page(ds, out / lang, lang, layout | {"here": "facts.html"})
         _write_front(plan, results, ds, lang, folder, dataset_version)
     return _write_chooser(plan, out)
-
-
-def shared_pages(plan: Plan) -> list[Path]:
-    """The pages written by :func:`write_site` that depend only on the data, the code and the
-    languages: the source pages and the fact explorer of each language."""
-    out = plan.output / BUILDING
-    found = []
-    for lang in plan.langs:
-        found += sorted(p for p in (out / lang / "sources").rglob("*") if p.is_file())
-        found.append(out / lang / "facts.html")
-    return found
 
 
 def _figures_inside(plan: Plan, lang: str, out: Path) -> Path:
