@@ -4,19 +4,20 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: help setup git-filter report test lint validate-data datasette lab figures bench stress clean
+.PHONY: help setup git-filter report test test-fast lint validate-data datasette lab figures bench stress clean
 
 help:
 	@echo "make report   build every notebook, figure and the HTML report (reports/)"
-	@echo "make test     run the whole test suite"
-	@echo "make lint     ruff, notebook outputs stripped, mypy, make validate-data"
+	@echo "make test     run the whole test suite, as CI does (kernels and Chromium included)"
+	@echo "make test-fast  the tests that start no kernel and no browser: run it after every change"
+	@echo "make lint     ruff, notebook outputs stripped, mypy, words in texts.toml, pins, make validate-data"
 	@echo "make validate-data  check data/ against data/datapackage.json (frictionless)"
-	@echo "make datasette  build reports/musk-openai.db from the data package and serve it on 127.0.0.1"
+	@echo "make datasette  build database/musk-openai.db from the data package and serve it on 127.0.0.1"
 	@echo "make lab      start JupyterLab on 127.0.0.1 with the project's kernel (LAB_ARGS=... for more options)"
 	@echo "make figures  rebuild figures/ only (both languages), without running the notebooks"
 	@echo "make bench    time the report runner against the naive loop and the floor"
 	@echo "make stress   run the report 20 times, cold, each in a fresh process, and count failures"
-	@echo "make clean    remove reports/ and caches, the runs kept for reuse among them (keeps .venv)"
+	@echo "make clean    remove reports/, database/ and caches, the runs kept for reuse among them (keeps .venv)"
 	@echo "make git-filter  (re)install the git filter that strips notebook outputs when staged"
 
 # Notebooks are committed without outputs: in a git checkout, `git add` runs nbstripout on every
@@ -53,11 +54,17 @@ report: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# The tests marked kernel, browser or slow (pyproject.toml) left out: under a minute.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not kernel and not browser and not slow"
+
 lint: $(STAMP)
-	$(BIN)/ruff check src tests notebooks benchmarks
-	$(BIN)/ruff format --check src tests notebooks benchmarks
+	$(BIN)/ruff check src tests notebooks benchmarks tools
+	$(BIN)/ruff format --check src tests notebooks benchmarks tools
 	$(BIN)/musk-openai check-notebooks notebooks
 	$(BIN)/mypy src/musk_openai
+	$(BIN)/python tools/lint_texts.py
+	$(BIN)/python tools/check_pins.py
 	$(MAKE) validate-data
 
 # The Data Package (data/datapackage.json, written by python -m musk_openai.dataset.package) checked
@@ -65,12 +72,14 @@ lint: $(STAMP)
 validate-data: $(STAMP)
 	$(BIN)/frictionless validate data/datapackage.json
 
-# The dataset as SQLite (a build output in reports/, never committed), served by Datasette on
-# 127.0.0.1 only. More options: make datasette DATASETTE_ARGS="--port 8002"
+# The dataset as SQLite, a build output with a folder of its own (database/, never committed; not
+# reports/, which belongs to the report), served by Datasette on 127.0.0.1 only.
+# More options: make datasette DATASETTE_ARGS="--port 8002"
 DATASETTE_ARGS ?=
+DB_DIR := database
 datasette: $(STAMP)
-	$(BIN)/python -m musk_openai.dataset.database reports/musk-openai.db
-	exec $(BIN)/datasette serve reports/musk-openai.db --metadata reports/musk-openai.metadata.json \
+	$(BIN)/python -m musk_openai.dataset.database $(DB_DIR)/musk-openai.db
+	exec $(BIN)/datasette serve $(DB_DIR)/musk-openai.db --metadata $(DB_DIR)/musk-openai.metadata.json \
 		--host 127.0.0.1 $(DATASETTE_ARGS)
 
 # JupyterLab refuses to start as root unless given --allow-root, and containers run as root: the
@@ -95,5 +104,5 @@ stress: $(STAMP)
 	$(BIN)/python benchmarks/stress_report.py --runs 20
 
 clean:
-	rm -rf reports .pytest_cache .ruff_cache .mypy_cache
+	rm -rf reports database .pytest_cache .ruff_cache .mypy_cache
 	rm -rf "$${XDG_CACHE_HOME:-$$HOME/.cache}/musk-openai/runs"

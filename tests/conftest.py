@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,3 +46,49 @@ def data_copy(tmp_path: Path) -> Path:
     dst = tmp_path / "data"
     shutil.copytree(data_dir(), dst)
     return dst
+
+
+@pytest.fixture(scope="session")
+def real_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
+    """The real report (every notebook, both languages, default parameters) run once per test
+    session into a temporary folder, its figures too: every test that reads what a real notebook
+    computed or a real page shows shares it. data/ is hashed around it."""
+    from musk_openai.report import runner
+
+    tmp = tmp_path_factory.mktemp("real-report")
+    before = data.dataset_hash(PROJECT_ROOT / "data")
+    result = runner.run_report(output=tmp / "reports", figures_root=tmp / "figures", stream=None)
+    assert result.exit_code == 0, runner.summary(result)
+    assert data.dataset_hash(PROJECT_ROOT / "data") == before, "the report modified data/"
+    return result, tmp
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium (Debian's, driven by playwright) for the whole session. Missing:
+    the test is skipped on a developer's machine, and fails in CI (.ci/run installs it)."""
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing in CI: .ci/run should have installed it")
+        pytest.skip("Debian's chromium is not installed here (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    launched = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        yield launched
+    finally:
+        launched.close()
+        pw.stop()

@@ -152,6 +152,7 @@ def test_help_has_examples(capsys: pytest.CaptureFixture[str]) -> None:
     assert "examples:" in text and "musk-openai report --lang en --only 01 03" in text
 
 
+@pytest.mark.slow
 def test_console_script_bad_lang(nbs: Path, tmp_path: Path) -> None:
     script = Path(sys.executable).with_name("musk-openai")
     assert script.is_file(), "pip install -e . creates the console script"
@@ -170,6 +171,7 @@ def test_console_script_bad_lang(nbs: Path, tmp_path: Path) -> None:
     assert not out.exists()
 
 
+@pytest.mark.kernel
 def test_console_script_runs_a_report(nbs: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     pfile = write(tmp_path / "p.yaml", f"since: '2024-03'\nfigures_dir: {tmp_path}/figs/{{lang}}\n")

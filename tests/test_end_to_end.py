@@ -1,4 +1,5 @@
-"""The whole collection as a user runs it: the report, in a real browser, and bad input."""
+"""The whole collection as a user runs it: the real report (run once per session, shared), in a
+real browser, and bad input."""
 
 from __future__ import annotations
 
@@ -8,35 +9,26 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from musk_openai.dataset import data
 from musk_openai.paths import FIGURES_DIR, PROJECT_ROOT
 from musk_openai.report import runner
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.kernel
+
 CONSOLE = Path(sys.executable).with_name("musk-openai")
 
 
 @pytest.fixture(scope="module")
-def full_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[runner.Report, Path, str, str]:
-    """The full report, both languages, into a temporary folder; data/ hashed around it."""
-    tmp = tmp_path_factory.mktemp("report")
-    before = data.dataset_hash(PROJECT_ROOT / "data")
-    result = runner.run_report(
-        output=tmp / "reports", figures_root=tmp / "figures", stream=None, jobs=2
-    )
-    after = data.dataset_hash(PROJECT_ROOT / "data")
-    return result, tmp, before, after
+def full_report(real_report: tuple[runner.Report, Path]) -> tuple[runner.Report, Path]:
+    return real_report
 
 
-def test_full_report_leaves_data_unchanged(
-    full_report: tuple[runner.Report, Path, str, str],
-) -> None:
-    result, tmp, before, after = full_report
+def test_full_report_has_every_page(full_report: tuple[runner.Report, Path]) -> None:
+    result, tmp = full_report
     assert result.exit_code == 0
-    assert before == after
     assert (tmp / "reports" / "index.html").is_file()
     for lang in ("fr", "en"):  # 7 notebooks, the front page, the fact explorer; 5 sources
         assert len(list((tmp / "reports" / lang).glob("*.html"))) == 7 + 2
@@ -45,9 +37,9 @@ def test_full_report_leaves_data_unchanged(
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_report_figures_match_the_committed_ones(
-    full_report: tuple[runner.Report, Path, str, str], lang: str
+    full_report: tuple[runner.Report, Path], lang: str
 ) -> None:
-    _, tmp, _, _ = full_report
+    _, tmp = full_report
     built = tmp / "figures" / lang
     names = sorted(p.name for p in (FIGURES_DIR / lang).iterdir())
     assert sorted(p.name for p in built.iterdir()) == names
@@ -55,35 +47,10 @@ def test_report_figures_match_the_committed_ones(
     assert not mismatch and not errors
 
 
-def _launch_chromium():  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    pw = sync_playwright().start()
-    browser = pw.chromium.launch(
-        executable_path=CHROMIUM,
-        args=[
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ],
-    )
-    return pw, browser
-
-
-NEEDS_CHROMIUM = pytest.mark.skipif(
-    CHROMIUM is None and not os.environ.get("CI"),
-    reason="Debian's chromium is not installed here (.ci/run installs it, so CI runs this test)",
-)
-
-
 @pytest.fixture(scope="module")
-def moved_report(full_report: tuple[runner.Report, Path, str, str]) -> Path:
+def moved_report(full_report: tuple[runner.Report, Path]) -> Path:
     """The report folder copied to another place, the original removed: it must still work."""
-    _, tmp, _, _ = full_report
+    _, tmp = full_report
     moved = tmp / "copied" / "report"
     if not moved.exists():
         shutil.copytree(tmp / "reports", moved, ignore=shutil.ignore_patterns(".lock"))
@@ -91,7 +58,7 @@ def moved_report(full_report: tuple[runner.Report, Path, str, str]) -> Path:
 
 
 def _open(browser, target: Path):  # type: ignore[no-untyped-def]
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     requested: list[str] = []
     page.on("request", lambda r: requested.append(r.url))
     page.goto(target.as_uri(), wait_until="load")
@@ -109,12 +76,10 @@ PAGES = [
 ]
 
 
-@NEEDS_CHROMIUM
+@pytest.mark.browser
 @pytest.mark.parametrize("page_name", PAGES)
-def test_report_in_a_real_browser(moved_report: Path, page_name: str) -> None:
+def test_report_in_a_real_browser(moved_report: Path, page_name: str, browser: Any) -> None:
     """Every image loads (from the copied folder), nothing is requested outside file://."""
-    assert CHROMIUM, "chromium is missing in CI: .ci/run should have installed it"
-    pw, browser = _launch_chromium()
     try:
         page, requested = _open(browser, moved_report / page_name)
         images = page.evaluate(
@@ -124,8 +89,7 @@ def test_report_in_a_real_browser(moved_report: Path, page_name: str) -> None:
         lang = page.evaluate("document.documentElement.lang")
         page.screenshot(path=str(moved_report.parent / f"{page_name.replace('/', '-')}.png"))
     finally:
-        browser.close()
-        pw.stop()
+        page.context.close()
     broken = [src for src, complete, width, _ in images if not complete or width == 0]
     assert not broken, f"images that did not load: {broken}"
     assert all(len(alt.split()) >= 4 for *_, alt in images), images
@@ -138,12 +102,11 @@ def test_report_in_a_real_browser(moved_report: Path, page_name: str) -> None:
         assert images, "the page shows its chart"
 
 
-@NEEDS_CHROMIUM
+@pytest.mark.browser
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_fact_explorer_is_interactive_offline(moved_report: Path, lang: str) -> None:
+def test_fact_explorer_is_interactive_offline(moved_report: Path, lang: str, browser: Any) -> None:
     from musk_openai.story import i18n
 
-    pw, browser = _launch_chromium()
     try:
         page, requested = _open(browser, moved_report / lang / "facts.html")
         page.wait_for_selector("div.dt-container", timeout=15000)
@@ -151,15 +114,14 @@ def test_fact_explorer_is_interactive_offline(moved_report: Path, lang: str) -> 
         count = "document.querySelectorAll('table#facts tbody tr').length"
         total = page.evaluate(count)
         page.fill("div.dt-search input", "Microsoft")
-        page.wait_for_timeout(500)
+        page.wait_for_function(f"{count} < {total}", timeout=15000)
         filtered = page.evaluate(count)
         headers = page.eval_on_selector_all(
             "table#facts thead th", "ths => ths.map(t => t.textContent.trim())"
         )
         page.screenshot(path=str(moved_report.parent / f"facts-{lang}.png"), full_page=True)
     finally:
-        browser.close()
-        pw.stop()
+        page.context.close()
     assert total == 25 and 0 < filtered < total  # a page of 25 rows, then the matches
     assert headers[:3] == [i18n.t(f"report.columns.{c}", lang) for c in ("id", "kind", "label")]
     outside = [u for u in requested if not u.startswith(("file://", "data:", "blob:"))]

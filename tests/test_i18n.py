@@ -3,18 +3,16 @@ language test or reader-facing phrase anywhere else in the code (a lint on the s
 
 from __future__ import annotations
 
-import ast
 import re
 import string
 from collections.abc import Iterator
-from pathlib import Path
 
-import nbformat
+import lint_texts
 import pytest
 from babel.dates import get_month_names
 
 from musk_openai.dataset import data
-from musk_openai.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from musk_openai.paths import PROJECT_ROOT
 from musk_openai.story import i18n, params, queries
 
 SRC = PROJECT_ROOT / "src" / "musk_openai"
@@ -152,134 +150,7 @@ def test_every_phrase_has_every_language_and_the_same_fields() -> None:
         assert len({frozenset(f) for f in fields.values()}) == 1, (key, fields)
 
 
-# --- the lint: words live in texts.toml, and no code tests the language ------------------------
-
-#: The code that makes what readers of the charts and notebooks see: its words come from texts.toml.
-#: (Elsewhere, French is the sources' language, checked by data.py and schema.py, and English that
-#: of developers' messages and of the report runner's own page.)
-PRESENTATION = [
-    "story/charts",
-    "story/i18n.py",
-    "story/style.py",
-    "story/notebook.py",
-    "story/queries",
-    "story/export.py",
-    "story/tables.py",
-]
-#: The report runner's modules (another part of the project) name languages as output folders and
-#: as the HTML page's own language; params.py and schema.py define the list of languages.
-#: The runner compares languages to pick jobs and options, not words (its pages' words: texts.toml).
-RUNNER = {"cli.py", "options.py", "plan.py", "render.py", "run.py", "outputs.py"}
-LANGUAGE_LISTS = {"params.py", "schema.py", "loading.py"}
-LANG_TEST = re.compile(
-    r"""\blang\w*\s*(==|!=)|(==|!=)\s*["'](fr|en)["']|["'](fr|en)["']\s*(==|!=)"""
-    r"""|\bin\s*\(\s*["'](fr|en)["']"""
-)
-
-
-def _python_files(*names: str) -> list[Path]:
-    """The package's modules (those under ``names`` only, if given)."""
-    roots = [SRC / n for n in names] or [SRC]
-    found = {p for r in roots for p in ([r] if r.is_file() else r.rglob("*.py"))}
-    return sorted(p for p in found if "__pycache__" not in p.parts)
-
-
-def _docstrings(tree: ast.AST) -> set[int]:
-    """ids of the docstring nodes of a module, its classes and functions."""
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-            body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-                found.add(id(body[0].value))
-    return found
-
-
-def _strings(code: str) -> list[tuple[int, str]]:
-    """Every string constant of the code but docstrings (f-strings' literal parts included)."""
-    tree = ast.parse(code)
-    skip = _docstrings(tree)
-    return [
-        (node.lineno, node.value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip
-    ]
-
-
-def _phrases() -> list[str]:
-    """The words of texts.toml that translate (the same in both languages: names, not phrases),
-    cut at their {fields} and line breaks: the pieces with at least three letters, but a single
-    lower-case English word (``day``, ``valuation``: a value in the data and the code as well)."""
-    pieces: set[str] = set()
-    for key, by_lang in _entries(i18n.texts()):
-        if key.startswith("date.") or len(set(by_lang.values())) == 1:
-            continue  # Babel date patterns; names such as "OpenAI"
-        for lang, text in by_lang.items():
-            for piece in re.split(r"\{[^}]*\}|\n", text):
-                piece = piece.strip()
-                if lang == "en" and re.fullmatch(r"[a-z]+", piece):
-                    continue
-                if sum(c.isalpha() for c in piece) >= 3:
-                    pieces.add(piece)
-    months = {
-        str(m) for lang in params.LANGS for m in get_month_names("wide", locale=lang).values()
-    }
-    return sorted(pieces | months | {"1er"})
-
-
-def _found(code: str, phrases: list[str]) -> list[str]:
-    bad = []
-    for line, text in _strings(code):
-        for phrase in phrases:
-            if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text):
-                bad.append(f"line {line}: {phrase!r} in {text!r}")
-    return bad
-
-
-def test_no_phrase_outside_texts_toml() -> None:
-    phrases = _phrases()
-    assert "moins de" in phrases and "according to" in phrases and "octobre" in phrases
-    bad = {
-        str(p.relative_to(SRC)): found
-        for p in _python_files(*PRESENTATION)
-        if (found := _found(p.read_text(encoding="utf-8"), phrases))
-    }
-    assert bad == {}, f"reader-facing words belong in texts.toml: {bad}"
-
-
-def test_no_language_test_in_the_code() -> None:
-    bad = []
-    for path in _python_files():
-        if path.name in RUNNER:
-            continue
-        code = path.read_text(encoding="utf-8")
-        for n, line in enumerate(code.splitlines(), 1):
-            if LANG_TEST.search(line.split("#")[0]):
-                bad.append(f"{path.relative_to(SRC)}:{n}: {line.strip()}")
-        if path.name not in LANGUAGE_LISTS:
-            bad += [
-                f"{path.relative_to(SRC)}:{n}: the language {s!r} named in the code"
-                for n, s in _strings(code)
-                if s in params.LANGS
-            ]
-    assert bad == [], "words and formats by language belong in texts.toml: " + "; ".join(bad)
-    assert not re.search(
-        r"""replace\(\s*["']\.["']\s*,\s*["'],["']""", (SRC / "story" / "i18n.py").read_text()
-    )
-
-
-def test_notebook_code_has_no_language_test_or_phrase() -> None:
-    phrases = _phrases()
-    bad = []
-    for path in sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        for cell in nb.cells:
-            if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
-                continue
-            if LANG_TEST.search(cell.source):
-                bad.append(f"{path.name} cell {cell.id}: a language test")
-            bad += [f"{path.name} cell {cell.id}: {x}" for x in _found(cell.source, phrases)]
-    assert bad == []
+# --- the lint (tools/lint_texts.py, run by make lint) catches what it must ----------------------
 
 
 @pytest.mark.parametrize(
@@ -292,4 +163,11 @@ def test_notebook_code_has_no_language_test_or_phrase() -> None:
     ],
 )
 def test_the_lint_catches(code: str) -> None:
-    assert LANG_TEST.search(code) or _found(code, _phrases())
+    pattern = lint_texts.matcher(lint_texts.phrases())
+    assert lint_texts.language_tests(code) or lint_texts.phrases_in(code, pattern)
+
+
+def test_the_lint_lets_plain_code_through() -> None:
+    code = 'label = i18n.t("chart.valuation.title", lang)\nrows = df[df["kind"] == "valuation"]'
+    pattern = lint_texts.matcher(lint_texts.phrases())
+    assert lint_texts.language_tests(code) == [] and lint_texts.phrases_in(code, pattern) == []

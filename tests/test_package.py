@@ -189,3 +189,22 @@ def test_datasette_serves_the_database(tmp_path: Path) -> None:
     finally:
         _stop(proc)
     assert proc.returncode is not None
+
+
+def test_the_database_and_the_report_have_folders_of_their_own(tmp_path: Path) -> None:
+    """make datasette then make report (or the other way round) both work: the database is
+    never written into the report's folder, which refuses files it did not make."""
+    from musk_openai.dataset import database
+    from musk_openai.paths import DATABASE_DIR, REPORTS_DIR
+    from musk_openai.report import runner
+
+    assert not DATABASE_DIR.resolve().is_relative_to(REPORTS_DIR.resolve())
+    makefile = (PROJECT_ROOT / "Makefile").read_text()
+    datasette = makefile[makefile.index("\ndatasette:") :].split("\n\n")[0]
+    assert "reports/" not in datasette and "$(DB_DIR)/musk-openai.db" in datasette
+    # the same order in a scratch project: a database beside, then a report
+    db_dir, out = tmp_path / "database", tmp_path / "reports"
+    database.main([str(db_dir / "musk-openai.db")])
+    assert (db_dir / "musk-openai.db").is_file()
+    plan = runner.plan_report(output=out, lang="en", only=["01"])
+    assert plan.output == out.resolve()

@@ -17,6 +17,8 @@ from musk_openai.story import i18n
 
 PLAIN = """\
 import os
+
+pytestmark = pytest.mark.kernel
 print("cwd=" + os.getcwd())
 print("lang=" + lang)
 """

@@ -31,6 +31,8 @@ from musk_openai.report.runner import reuse
 BIN = Path(sys.executable).parent
 LOG = """\
 import os
+
+pytestmark = pytest.mark.kernel
 with open(os.environ["MUSK_TEST_RUN_LOG"], "a") as log:
     print(NAME, lang, file=log)
 """

@@ -1,6 +1,6 @@
 """Faults, bad input and concurrency at every entry point: no crash, no damage, one clear error.
 
-Each test names the finding of the reliability review it covers (see the README's guarantees).
+Each test is named for the guarantee it checks (see "What a run guarantees" in README.md).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from musk_openai import cli
 from musk_openai.paths import FIGURES_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, SCRATCH_FIGURES_DIR
 from musk_openai.report import runner
 from musk_openai.report.runner import outputs
-from musk_openai.report.site import render
+from musk_openai.report.site import site
 from musk_openai.story import params
 
 BIN = Path(sys.executable).parent
@@ -46,7 +46,7 @@ def committed_figures() -> object:
     assert git_status() == status, "the test left git status changed"
 
 
-# -- 1. the import race -------------------------------------------------------------------------
+# -- the import race -------------------------------------------------------------------------
 
 PROBE = """\
 import sys, threading
@@ -65,7 +65,8 @@ print(sorted({m for m in imported if m in sys.modules}))
 """
 
 
-def test_finding_1_no_worker_thread_imports_a_module(tmp_path: Path) -> None:
+@pytest.mark.kernel
+def test_no_worker_thread_imports_a_module(tmp_path: Path) -> None:
     """Imports are not safe to race: every module a notebook run needs is imported by the main
     thread before any worker starts (a success, a failure and a timeout)."""
     nbs = tmp_path / "notebooks"
@@ -87,7 +88,8 @@ def test_finding_1_no_worker_thread_imports_a_module(tmp_path: Path) -> None:
 # -- 2, 3, 5, 15: a real run, as a user types it --------------------------------------------------
 
 
-def test_findings_2_3_5_15_custom_run_is_confined_quiet_and_reads_relative_paths(
+@pytest.mark.kernel
+def test_a_custom_run_is_confined_quiet_and_reads_relative_paths(
     tmp_path: Path, committed_figures: None
 ) -> None:
     """--dpi 60 from another folder, with a relative MUSK_OPENAI_DATA and --output: the pages
@@ -121,7 +123,8 @@ def test_findings_2_3_5_15_custom_run_is_confined_quiet_and_reads_relative_paths
     assert not (out / ".building").exists()
 
 
-def test_finding_3_papermill_with_other_parameters_leaves_figures_alone(
+@pytest.mark.kernel
+def test_papermill_with_other_parameters_leaves_the_committed_figures_alone(
     tmp_path: Path, committed_figures: None
 ) -> None:
     """The README's `-f params.yaml` example and `-p start 2020` (an int: accepted) write to
@@ -149,8 +152,9 @@ def test_finding_3_papermill_with_other_parameters_leaves_figures_alone(
             p.unlink(missing_ok=True)
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("folder", ["../data", "../src", "../.git", "/etc", "../figures/fr"])
-def test_finding_2_papermill_figures_dir_outside_the_allowed_places(
+def test_papermill_refuses_a_figures_dir_outside_the_allowed_places(
     tmp_path: Path, folder: str, committed_figures: None
 ) -> None:
     """`papermill ... --cwd notebooks -p figures_dir ../data` is refused by the notebook's check
@@ -167,7 +171,7 @@ def test_finding_2_papermill_figures_dir_outside_the_allowed_places(
     assert "ParameterError: parameter 'figures_dir'" in proc.stderr
 
 
-def test_finding_2_params_validate_rules(tmp_path: Path) -> None:
+def test_params_validate_rules(tmp_path: Path) -> None:
     canonical = params.validate("fr", "png,svg", 200, "")
     assert canonical.canonical and canonical.figures_dir == FIGURES_DIR / "fr"
     other = params.validate("fr", "png", 200, "")
@@ -208,7 +212,7 @@ def _refused_outputs(tmp: Path) -> dict[str, Path]:
     }
 
 
-def test_findings_2_7_output_folders_that_are_refused(
+def test_output_folders_that_are_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], committed_figures: None
 ) -> None:
     cases = _refused_outputs(tmp_path)
@@ -228,7 +232,7 @@ def test_findings_2_7_output_folders_that_are_refused(
 # -- 11: two runs into one folder -----------------------------------------------------------------
 
 
-def test_finding_11_second_run_into_a_busy_folder_is_refused(
+def test_second_run_into_a_busy_folder_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out"
@@ -250,9 +254,8 @@ def _previous_report(out: Path) -> dict[str, bytes]:
     return snapshot(out)
 
 
-def test_finding_1_a_crash_keeps_the_previous_report(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.kernel
+def test_a_crash_keeps_the_previous_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     nbs = tmp_path / "notebooks"
     make_notebook(nbs, "00-good", "print(1)")
     out = tmp_path / "out"
@@ -261,13 +264,14 @@ def test_finding_1_a_crash_keeps_the_previous_report(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(render, "write_index", broken)
+    monkeypatch.setattr(site, "write_site", broken)
     with pytest.raises(RuntimeError, match="disk on fire"):
         runner.run_report(notebooks_dir=nbs, output=out, lang="en", stream=None)
     assert snapshot(out) == previous | {".lock": b""}
 
 
-def test_finding_14_ctrl_c_stops_kernels_and_keeps_the_previous_report(tmp_path: Path) -> None:
+@pytest.mark.kernel
+def test_ctrl_c_stops_kernels_and_keeps_the_previous_report(tmp_path: Path) -> None:
     nbs = tmp_path / "notebooks"
     make_notebook(nbs, "00-slow", "import time\ntime.sleep(120)")
     make_notebook(nbs, "01-slow", "import time\ntime.sleep(120)")
@@ -313,7 +317,7 @@ def test_finding_14_ctrl_c_stops_kernels_and_keeps_the_previous_report(tmp_path:
         ("end: 'soon'\n", "parameter 'end': got 'soon'"),
     ],
 )
-def test_finding_6_notebook_parameters_checked_before_any_kernel(
+def test_notebook_parameters_checked_before_any_kernel(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, says: str
 ) -> None:
     pfile = tmp_path / "p.yaml"
@@ -325,7 +329,7 @@ def test_finding_6_notebook_parameters_checked_before_any_kernel(
     assert not out.exists()
 
 
-def test_finding_6_a_year_as_a_number_is_accepted(tmp_path: Path) -> None:
+def test_a_year_as_a_number_is_accepted(tmp_path: Path) -> None:
     pfile = tmp_path / "p.yaml"
     pfile.write_text("start: 2019\nend: 2024-06\n")
     plan = runner.plan_report(only=["03"], params_file=pfile, output=tmp_path / "out", lang="en")
@@ -346,6 +350,7 @@ def test_the_notebooks_declare_the_defaults_of_params() -> None:
             assert ast.literal_eval(spec["default"]) == params.DEFAULTS[name], (nb.name, name)
 
 
+@pytest.mark.kernel
 def test_canonical_run_installs_figures_with_usual_permissions(tmp_path: Path) -> None:
     nbs = tmp_path / "notebooks"
     make_notebook(nbs, "01-figure", FIGURE)
@@ -360,6 +365,7 @@ def test_canonical_run_installs_figures_with_usual_permissions(tmp_path: Path) -
         assert snapshot(tmp_path / "figs" / lang) == snapshot(tmp_path / "out" / "figures" / lang)
 
 
+@pytest.mark.slow
 def test_stress_script_counts_failures(tmp_path: Path) -> None:
     """The stress script itself: a run that fails is counted (here: a bad option, exit 2)."""
     script = PROJECT_ROOT / "benchmarks" / "stress_report.py"
@@ -373,6 +379,7 @@ def test_stress_script_counts_failures(tmp_path: Path) -> None:
     assert "2 runs: 2 failed" in proc.stdout, proc.stdout
 
 
+@pytest.mark.kernel
 def test_a_crash_in_the_command_is_one_message(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -382,7 +389,7 @@ def test_a_crash_in_the_command_is_one_message(
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device", str(out / ".building" / "index.html"))
 
-    monkeypatch.setattr(render, "write_index", full)
+    monkeypatch.setattr(site, "write_site", full)
     code = cli.main(["report", "--lang", "en", "--only", "00", "--output", str(out)])
     err = capsys.readouterr().err
     assert code == 1
@@ -394,7 +401,8 @@ def test_a_crash_in_the_command_is_one_message(
     assert snapshot(out) == previous | {".lock": b""}
 
 
-def test_finding_15_a_cell_timeout_is_reported_once_without_traceback(tmp_path: Path) -> None:
+@pytest.mark.kernel
+def test_a_cell_timeout_is_reported_once_without_traceback(tmp_path: Path) -> None:
     nbs = tmp_path / "notebooks"
     make_notebook(nbs, "00-slow", "import time\ntime.sleep(60)")
     proc = subprocess.run(

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
-    from musk_openai.report import runner
+    from musk_openai.errors import ProjectError
 
 EPILOG = """\
 examples:
@@ -166,9 +166,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 # -- musk-openai report -------------------------------------------------------------------------
 
 
-def _error(message: str) -> int:
-    print(f"musk-openai report: error: {message}", file=sys.stderr)
-    return 2
+def _error(exc: ProjectError) -> int:
+    """Every expected error, said the same way: its message, and its exit code."""
+    print(f"musk-openai report: error: {exc.prefix}{exc}", file=sys.stderr)
+    return exc.exit_code
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -177,34 +178,23 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _plan_and_run(args: argparse.Namespace) -> int:
-    # papermill logs a cell timeout as an error on stderr; the summary reports it, once.
+    # nbclient logs a cell timeout as an error on stderr; the summary reports it, once.
     logging.getLogger("papermill").addHandler(logging.NullHandler())
+    from musk_openai.dataset.data import load
+    from musk_openai.errors import ProjectError
     from musk_openai.report import runner
-    from musk_openai.story.params import ParameterError
 
     options = {k: v for k, v in vars(args).items() if k in runner.RawOptions.__annotations__}
     try:
         plan = runner.plan_report(**options)
-    except ParameterError as exc:
-        return _error(str(exc))
-    from musk_openai.dataset.data import DataError, load
-
-    try:  # a bad dataset stops the run before any kernel starts
-        load()
-    except DataError as exc:
-        return _error(f"the dataset is invalid; no notebook was run.\n{exc}")
-    return _run(plan)
-
-
-def _run(plan: runner.Plan) -> int:
-    from musk_openai.report import runner
-    from musk_openai.report.runner import outputs
-
+        load()  # a bad dataset stops the run before any kernel starts
+    except ProjectError as exc:
+        return _error(exc)
     unchanged = f"the previous report in {plan.output} is unchanged"
     try:
         result = runner.run_plan(plan, stream=sys.stderr)
-    except outputs.OutputError as exc:
-        return _error(str(exc))
+    except ProjectError as exc:
+        return _error(exc)
     except KeyboardInterrupt:
         print(
             f"musk-openai report: interrupted; the kernels were stopped and {unchanged}",
@@ -244,16 +234,16 @@ def _absolute_data_env() -> None:
 
 def _figures(args: argparse.Namespace) -> int:
     """What `make figures` does: every chart, both languages, into the committed figures/."""
-    from musk_openai.dataset.data import DataError
+    from musk_openai.errors import ProjectError
     from musk_openai.story import charts
     from musk_openai.story.params import LANGS
 
     for lang in LANGS:
         try:
             written = charts.build_all(lang)
-        except DataError as exc:
-            print(f"musk-openai figures: error: the dataset is invalid.\n{exc}", file=sys.stderr)
-            return 2
+        except ProjectError as exc:
+            print(f"musk-openai figures: error: {exc.prefix}{exc}", file=sys.stderr)
+            return exc.exit_code
         folders = sorted({str(p.parent) for p in written})
         print(f"figures ({lang}): {len(written)} files in {', '.join(folders) or '-'}")
     return 0

@@ -11,6 +11,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 FIGURES_DIR = PROJECT_ROOT / "figures"
 REPORTS_DIR = PROJECT_ROOT / "reports"
+#: The dataset as SQLite for Datasette (make datasette): its own folder, not the report's.
+DATABASE_DIR = PROJECT_ROOT / "database"
 #: Figures of a run that is not the canonical build, when no folder is given: beside the report.
 SCRATCH_FIGURES_DIR = REPORTS_DIR / "figures"
 

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from musk_openai import paths
 from musk_openai.paths import PROJECT_ROOT
 
 
@@ -84,7 +85,7 @@ def metadata(folder: Path | None = None) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
-    db_path = Path(argv[0]) if argv else PROJECT_ROOT / "reports" / "musk-openai.db"
+    db_path = Path(argv[0]) if argv else paths.DATABASE_DIR / "musk-openai.db"
     build_database(db_path)
     meta = db_path.with_name("musk-openai.metadata.json")
     meta.write_text(json.dumps(metadata(), indent=2, ensure_ascii=False) + "\n", "utf-8")

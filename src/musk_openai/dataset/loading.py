@@ -19,6 +19,7 @@ import pandas as pd
 
 from musk_openai import paths
 from musk_openai.dataset import dates
+from musk_openai.errors import ProjectError
 
 TABLES = ("sources", "figures", "events", "members", "claims", "disputes")
 
@@ -105,8 +106,10 @@ _UTF8_FIX = (
 )
 
 
-class DataError(ValueError):
+class DataError(ProjectError):
     """A table or a source text is wrong; the message says where and how to fix it."""
+
+    prefix = "the dataset is invalid; no notebook was run.\n"
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from musk_openai import paths
+from musk_openai.errors import ProjectError
 
 LANGS = ("fr", "en")
 FORMATS = ("png", "svg", "pdf")
@@ -33,7 +34,7 @@ DEFAULTS: dict[str, object] = {
 }
 
 
-class ParameterError(ValueError):
+class ParameterError(ProjectError):
     """A parameter value is not allowed; the message says which, what was given, what is allowed."""
 
 

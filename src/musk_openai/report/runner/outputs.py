@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from musk_openai import paths
+from musk_openai.errors import ProjectError
 from musk_openai.report.types import BUILDING
 
 LOCK = ".lock"
@@ -28,7 +29,7 @@ ENTRIES = {"index.html": "file", "fr": "dir", "en": "dir", "figures": "dir", FAI
 SCRATCH = {LOCK, BUILDING, OLD, ".DS_Store"}
 
 
-class OutputError(ValueError):
+class OutputError(ProjectError):
     """The output folder cannot hold a report; the message says why and what to do."""
 
 
