@@ -168,6 +168,7 @@ def test_interrupted_save_leaves_nothing(
     assert list(tmp_path.iterdir()) == [], "a half-written export was left"
 
 
+@pytest.mark.slow
 def test_rerun_is_byte_identical(tmp_path: Path) -> None:
     a = charts.build_all("fr", "png,svg,pdf", 60, tmp_path / "a")
     b = charts.build_all("fr", "png,svg,pdf", 60, tmp_path / "b")

@@ -1,14 +1,15 @@
-"""06-the-lawsuits: the notebook run with papermill in both languages, its findings checked against
-the dataset; the chart's rows, alt text and committed files."""
+"""06-the-lawsuits: the notebook in both languages (from the shared real report), its findings
+checked against the dataset; the chart's rows, alt text and committed files."""
 
 from __future__ import annotations
 
 import filecmp
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
-from test_notebooks import run
+from test_notebooks import executed
 
 from musk_openai.dataset import data
 from musk_openai.paths import FIGURES_DIR
@@ -28,9 +29,10 @@ def _claims_in_suits(ds: data.Dataset) -> pd.DataFrame:
     return c.assign(side=[_side(x) for x in c["claimant"]])
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_lawsuits_notebook(lang: str, tmp_path: Path, ds: data.Dataset) -> None:
-    f = run(NAME, tmp_path, lang=lang)
+def test_lawsuits_notebook(lang: str, real_report: Any, ds: data.Dataset) -> None:
+    f = executed(real_report, NAME, lang)
     c = _claims_in_suits(ds)
     expected = {
         suit: c[c["proceeding"] == suit]["side"].value_counts().to_dict()
@@ -48,7 +50,8 @@ def test_lawsuits_notebook(lang: str, tmp_path: Path, ds: data.Dataset) -> None:
     assert f["steps"] == dict(zip(stated["subject"], stated["date"], strict=True))
     assert f["topics"] == list(queries.LAWSUIT_TOPICS)
     assert f["files"] == [f"{NAME}.{x}" for x in ("alt.txt", "csv", "png", "svg")]
-    assert (tmp_path / "figures" / f"{NAME}.png").stat().st_size > 10_000
+    png = real_report[1] / "reports" / "figures" / lang / f"{NAME}.png"
+    assert png.stat().st_size > 10_000
 
 
 def test_every_claim_of_a_suit_has_a_topic(ds: data.Dataset) -> None:

@@ -212,6 +212,7 @@ def _saved_by_jupyterlab(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (shutil.which("git") and shutil.which("make")), reason="git, make")
 def test_git_filter_strips_outputs_when_staged(tmp_path: Path) -> None:
     committed = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from musk_openai import paths
+from musk_openai import files, paths
 from musk_openai.dataset import cache, data
 
 FIGURES_HEADER = (
@@ -338,7 +338,7 @@ def test_forged_marker_of_another_user_cannot_pass_bad_data(
     (marker,) = cache_home.glob("*.json")
     good = marker.read_text("utf-8")
     _replace(data_copy, "figures", ",157000000000,", ",-1,")
-    key = cache.Key(data=data._digest(data._snapshot(data_copy.resolve())), loader=data._code())
+    key = cache.Key(data=files.digest(files.tree(data_copy.resolve())), loader=data._code())
     forged = cache_home / cache.marker_name(key)
     forged.write_text(good.replace(good.split('"')[3], key.data), "utf-8")
     os.chown(forged, 12345, -1)

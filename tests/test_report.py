@@ -15,10 +15,10 @@ from musk_openai.dataset import data
 from musk_openai.report import runner
 from musk_openai.story import i18n
 
+pytestmark = pytest.mark.kernel
+
 PLAIN = """\
 import os
-
-pytestmark = pytest.mark.kernel
 print("cwd=" + os.getcwd())
 print("lang=" + lang)
 """

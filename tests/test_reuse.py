@@ -28,11 +28,11 @@ from musk_openai import paths
 from musk_openai.report import runner
 from musk_openai.report.runner import reuse
 
+pytestmark = pytest.mark.kernel
+
 BIN = Path(sys.executable).parent
 LOG = """\
 import os
-
-pytestmark = pytest.mark.kernel
 with open(os.environ["MUSK_TEST_RUN_LOG"], "a") as log:
     print(NAME, lang, file=log)
 """
