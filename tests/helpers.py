@@ -72,3 +72,12 @@ def make_tagged_notebook(folder: Path, name: str, *cells: tuple[str, str, list[s
     folder.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
     return path
+
+
+def interruptible() -> None:
+    """``preexec_fn`` of a command the test will interrupt: SIGINT back to its default, as in a
+    terminal (a test run started in the background inherits SIGINT ignored, and so would the
+    command)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

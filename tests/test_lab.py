@@ -344,7 +344,9 @@ def test_lab_renders_amounts_as_text_not_maths(
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         page = context.new_page()
-        page.goto(f"{lab.url}/lab/tree/notebooks/{name}.ipynb?token={lab.token}")
+        # A workspace of its own, reset: the server is shared, its tabs must not be.
+        where = f"/lab/workspaces/{name}/tree/notebooks/{name}.ipynb"
+        page.goto(f"{lab.url}{where}?reset&token={lab.token}")
         page.wait_for_selector(".jp-Notebook .jp-MarkdownOutput", timeout=LAB_WAIT)
         page.wait_for_selector(
             ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=LAB_WAIT

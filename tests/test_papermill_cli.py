@@ -51,9 +51,9 @@ def test_papermill_cli_runs_a_notebook(name: str, tmp_path: Path) -> None:
         + ('start: "2019"\nend: "2024-06"\n' if name.startswith("03") else ""),
         encoding="utf-8",
     )
-    out = tmp_path / name
+    out = tmp_path / f"{name}.ipynb"
     res = papermill(
-        name, str(out), "-k", "python3", "-f", str(params_file), "-p", "lang", "en",
+        f"{name}.ipynb", str(out), "-k", "python3", "-f", str(params_file), "-p", "lang", "en",
         "--cwd", str(NOTEBOOKS_DIR), "--execution-timeout", "180", "--no-progress-bar",
     )  # fmt: skip
     assert res.returncode == 0, res.stderr[-2000:]

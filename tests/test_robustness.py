@@ -14,7 +14,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from helpers import FIGURE, make_notebook, snapshot
+from helpers import FIGURE, interruptible, make_notebook, snapshot
 
 from musk_openai import cli
 from musk_openai.paths import FIGURES_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, SCRATCH_FIGURES_DIR
@@ -282,6 +282,7 @@ def test_ctrl_c_stops_kernels_and_keeps_the_previous_report(tmp_path: Path) -> N
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=interruptible,
     )
     assert proc.stderr is not None
     first = proc.stderr.readline()

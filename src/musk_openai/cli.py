@@ -13,10 +13,13 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
-if TYPE_CHECKING:
-    from musk_openai.errors import ProjectError
+from musk_openai.errors import ProjectError
+from musk_openai.paths import DATA_ENV, NOTEBOOKS_DIR
+
+# The rooms are imported by the command that needs them, not here: `musk-openai --help` and a bad
+# option answer at once, without pandas, matplotlib or papermill.
 
 EPILOG = """\
 examples:
@@ -181,7 +184,6 @@ def _plan_and_run(args: argparse.Namespace) -> int:
     # nbclient logs a cell timeout as an error on stderr; the summary reports it, once.
     logging.getLogger("papermill").addHandler(logging.NullHandler())
     from musk_openai.dataset.data import load
-    from musk_openai.errors import ProjectError
     from musk_openai.report import runner
 
     options = {k: v for k, v in vars(args).items() if k in runner.RawOptions.__annotations__}
@@ -196,6 +198,10 @@ def _plan_and_run(args: argparse.Namespace) -> int:
     except ProjectError as exc:
         return _error(exc)
     except KeyboardInterrupt:
+        # The kernels were killed, some as they started: nbclient's own clean-up, left to run
+        # when Python exits, may then fail on a kernel that is gone. Python reports that through
+        # sys.unraisablehook; after an interruption it is expected, and not shown.
+        sys.unraisablehook = lambda unraisable: None
         print(
             f"musk-openai report: interrupted; the kernels were stopped and {unchanged}",
             file=sys.stderr,
@@ -222,8 +228,6 @@ def _plan_and_run(args: argparse.Namespace) -> int:
 def _absolute_data_env() -> None:
     """A relative $MUSK_OPENAI_DATA means the same folder here and in every kernel (whose
     working folder is notebooks/): make it absolute, from this command's folder."""
-    from musk_openai.paths import DATA_ENV
-
     value = os.environ.get(DATA_ENV)
     if value and not os.path.isabs(value):
         os.environ[DATA_ENV] = os.path.abspath(value)
@@ -234,7 +238,6 @@ def _absolute_data_env() -> None:
 
 def _figures(args: argparse.Namespace) -> int:
     """What `make figures` does: every chart, both languages, into the committed figures/."""
-    from musk_openai.errors import ProjectError
     from musk_openai.story import charts
     from musk_openai.story.params import LANGS
 
@@ -253,7 +256,6 @@ def _check_notebooks(args: argparse.Namespace) -> int:
     from musk_openai.report.runner.imports import skip_slow_optional_imports
 
     skip_slow_optional_imports()  # nbformat imports jsonschema
-    from musk_openai.paths import NOTEBOOKS_DIR
     from musk_openai.story import notebook_checks
 
     folders: list[Path] = args.paths or [NOTEBOOKS_DIR]

@@ -113,3 +113,19 @@ def digest(files: Mapping[str, bytes]) -> str:
         h.update(b"\0")
         h.update(hashlib.sha256(raw).digest())
     return h.hexdigest()
+
+
+def private_folder(folder: Path) -> None:
+    """Create ``folder`` and its missing parents, each mode 0700 whatever the umask (a folder of
+    a cache that others may write into would never be trusted)."""
+    missing = []
+    for parent in (folder, *folder.parents):
+        if parent.exists():
+            break
+        missing.append(parent)
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        path.chmod(0o700)

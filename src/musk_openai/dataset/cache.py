@@ -55,28 +55,47 @@ def safe(st: os.stat_result, kind: int) -> bool:
     )
 
 
+def read_trusted(top: Path, name: str, limit: int = -1) -> bytes | None:
+    """The bytes of ``top/name``, if ``top``, every folder below it on the way and the file are
+    the current user's and writable by nobody else, and none of them is a link (each opened with
+    ``O_NOFOLLOW``, then checked on its open descriptor: nothing can be swapped in between);
+    else ``None``. The one rule for trusting anything read from a cache."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    opened: list[int] = []
+    try:
+        fd = os.open(top, flags | os.O_DIRECTORY)
+        opened.append(fd)
+        *folders, leaf = name.split("/")
+        for folder in folders:
+            if not safe(os.fstat(fd), stat.S_IFDIR):
+                return None
+            fd = os.open(folder, flags | os.O_DIRECTORY, dir_fd=fd)
+            opened.append(fd)
+        if not safe(os.fstat(fd), stat.S_IFDIR):
+            return None
+        fd = os.open(leaf, flags, dir_fd=fd)
+        opened.append(fd)
+        if not safe(os.fstat(fd), stat.S_IFREG):
+            return None
+        with os.fdopen(os.dup(fd), "rb") as f:
+            return f.read(limit)
+    except OSError:
+        return None
+    finally:
+        for fd in opened:
+            os.close(fd)
+
+
 def is_validated(key: Key) -> bool:
     """Whether a trustworthy marker says this data passed this loader's validation."""
     folder = cache_dir()
     if folder is None:
         return False
-    flags = os.O_RDONLY | os.O_NOFOLLOW
+    raw = read_trusted(folder, marker_name(key), _MAX_SIZE)
     try:
-        dir_fd = os.open(folder, flags | os.O_DIRECTORY)
-    except OSError:
+        content = json.loads(raw) if raw is not None else None
+    except ValueError:  # not JSON
         return False
-    try:
-        if not safe(os.fstat(dir_fd), stat.S_IFDIR):
-            return False
-        fd = os.open(marker_name(key), flags, dir_fd=dir_fd)
-        with os.fdopen(fd, "rb") as f:
-            if not safe(os.fstat(f.fileno()), stat.S_IFREG):
-                return False
-            content = json.loads(f.read(_MAX_SIZE))
-    except (OSError, ValueError):  # no marker, or not JSON
-        return False
-    finally:
-        os.close(dir_fd)
     return bool(content == {"data": key.data, "loader": key.loader})
 
 
@@ -86,7 +105,7 @@ def mark_validated(key: Key) -> None:
     if folder is None:
         return
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        files.private_folder(folder)
         if not safe(os.lstat(folder), stat.S_IFDIR):
             return  # a marker there would never be trusted
         marker = json.dumps({"data": key.data, "loader": key.loader}).encode()

@@ -174,10 +174,11 @@ class Pool:
         previous = _ignore_sigint()  # a second Ctrl-C: no traceback
         try:
             self._pool.shutdown(wait=False, cancel_futures=True)
-            running = set(self._futures)
-            while running:  # a kernel started meanwhile is killed too
-                stop_kernels()
-                _, running = wait_futures(running, timeout=0.1)
+            # done(), not concurrent.futures.wait(): a future cancelled in the queue is done, but
+            # wait() counts it only once a worker has taken it, and none will.
+            while not all(f.done() for f in self._futures):
+                stop_kernels()  # a kernel started meanwhile is killed too
+                time.sleep(0.05)
         finally:
             if previous is not None:
                 signal.signal(signal.SIGINT, previous)

@@ -182,55 +182,43 @@ class Store:
         self, key: str, required: set[str]
     ) -> tuple[dict[str, bytes], datetime.datetime] | None:
         """The files of the entry ``key`` and when it was made, if it exists and can be trusted
-        (every file checked against the manifest); an entry that cannot is removed."""
-        if self.root is None or not self._trusted_folders():
+        (read by :func:`musk_openai.dataset.cache.read_trusted`, every file checked against the
+        manifest); an entry that cannot is removed."""
+        if self.root is None or not (self.root / key).is_dir():
             return None
-        entry = self.root / key
         try:
-            manifest = self._trusted_manifest(entry, key)
-            if manifest is None:
-                return None
+            raw = self._trusted(key, MANIFEST)
+            manifest: dict[str, Any] = json.loads(raw)
+            if manifest.get("key") != key or manifest.get("key_version") != KEY_VERSION:
+                raise ValueError("another key")
             if required - set(manifest["files"]):
                 raise ValueError("incomplete")
-            files = {name: (entry / name).read_bytes() for name in manifest["files"]}
-            if any(_sha(raw) != manifest["files"][n] for n, raw in files.items()):
+            found = {name: self._trusted(key, name) for name in manifest["files"]}
+            if any(_sha(raw) != manifest["files"][n] for n, raw in found.items()):
                 raise ValueError("a file does not match the manifest")
             made = datetime.datetime.fromisoformat(manifest["made"])
         except (OSError, ValueError, KeyError, TypeError):
             self._forget(key)
             return None
-        os.utime(entry)  # most recently used
-        return files, made
+        os.utime(self.root / key)  # most recently used
+        return found, made
 
-    def _trusted_folders(self) -> bool:
-        """The cache's folders down to the entries are the user's, writable by nobody else."""
+    def _trusted(self, key: str, name: str) -> bytes:
+        """A file of an entry, from the cache's folder of runs down (the one trust rule)."""
         assert self.root is not None
-        try:
-            return all(cache.safe(os.lstat(d), stat.S_IFDIR) for d in (self.root.parent, self.root))
-        except OSError:
-            return False
-
-    def _trusted_manifest(self, entry: Path, key: str) -> dict[str, Any] | None:
-        path = entry / MANIFEST
-        try:
-            st = path.lstat()
-        except FileNotFoundError:
-            return None
-        if not cache.safe(st, stat.S_IFREG) or not cache.safe(entry.lstat(), stat.S_IFDIR):
-            raise ValueError("not an entry of this user")
-        manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        if manifest.get("key") != key or manifest.get("key_version") != KEY_VERSION:
-            raise ValueError("another key")
-        return manifest
+        raw = cache.read_trusted(self.root.parent, f"{self.root.name}/{key}/{name}")
+        if raw is None:
+            raise ValueError(f"{name}: not the user's own file")
+        return raw
 
     def _write_entry(self, key: str, what: str, found: dict[str, Path]) -> None:
         """The entry ``key``: written aside, renamed when complete (an existing entry of the
         same key is replaced)."""
         if self.root is None:
             return
-        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not self._trusted_folders():
-            return
+        files.private_folder(self.root)
+        if not all(cache.safe(os.lstat(d), stat.S_IFDIR) for d in (self.root.parent, self.root)):
+            return  # an entry written there would never be trusted
         tmp = self.root / f".tmp-{os.getpid()}-{key}"
         shutil.rmtree(tmp, ignore_errors=True)
         try:
