@@ -215,11 +215,13 @@ def test_committed_figures_are_fresh(lang: str, tmp_path: Path) -> None:
         ),
         (
             charts.dispute_timeline,
-            ["23 événements", "2015", "2 octobre 2024", "Musk relance sa plainte (août 2024)",
-             "Musk quitte OpenAI (2018 (incertain))", "(entre le 22 février et le 28 mars 2024)",
+            ["25 événements", "2015", "2 octobre 2024", "Musk relance sa plainte (août 2024)",
+             "Musk quitte OpenAI avec l’intention de créer sa propre entreprise d’IA "
+             "(2018 (incertain))", "(entre le 22 février et le 28 mars 2024)",
              "Musk porte plainte contre OpenAI (mars 2024)", "(2019 ou 2020)", "hachurée"],
-            ["23 events", "2015", "October 2, 2024", "Musk refiles his lawsuit (August 2024)",
-             "Musk leaves OpenAI (2018 (uncertain))", "(between February 22 and March 28, 2024)",
+            ["25 events", "2015", "October 2, 2024", "Musk refiles his lawsuit (August 2024)",
+             "Musk leaves OpenAI, intending to build his own rival AI company (2018 (uncertain))",
+             "(between February 22 and March 28, 2024)",
              "Musk sues OpenAI (March 2024)", "(2019 or 2020)", "hatched"],
         ),
         (
@@ -238,8 +240,8 @@ def test_committed_figures_are_fresh(lang: str, tmp_path: Path) -> None:
         ),
         (
             charts.facts_heatmap,
-            ["113\u00a0lignes", "S001 (octobre 2024)\u202f: 36\u00a0lignes"],
-            ["113 rows", "S001 (October 2024): 36 rows"],
+            ["120\u00a0lignes", "S001 (octobre 2024)\u202f: 37\u00a0lignes"],
+            ["120 rows", "S001 (October 2024): 37 rows"],
         ),
     ],
 )  # fmt: skip

@@ -98,7 +98,7 @@ def test_dispute_with_one_version_is_refused(data_copy: Path) -> None:
     path = data_copy / "disputes.csv"
     path.write_text(path.read_text(encoding="utf-8") + "musk_refund_demand,figures,value,q,q,n\n")
     msg = _error(data_copy)
-    assert "disputes.csv, line 9 (subject musk_refund_demand), column 'subject'" in msg, msg
+    assert "disputes.csv, line 7 (subject musk_refund_demand), column 'subject'" in msg, msg
     assert "a dispute needs at least two versions" in msg, msg
     assert "found 1: F" in msg, msg
 
@@ -112,17 +112,17 @@ def test_dispute_versions_from_one_voice_in_one_source_are_refused(data_copy: Pa
     path = data_copy / "disputes.csv"
     path.write_text(path.read_text(encoding="utf-8") + "musk_refund_demand,figures,value,q,q,n\n")
     msg = _error(data_copy)
-    assert "disputes.csv, line 9 (subject musk_refund_demand), column 'subject'" in msg, msg
+    assert "disputes.csv, line 7 (subject musk_refund_demand), column 'subject'" in msg, msg
     assert "different sources or voices" in msg, msg
 
 
 def test_dispute_without_note_is_refused(data_copy: Path) -> None:
     path = data_copy / "disputes.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    lines[7] = "microsoft_control,claims,content,Q ?,Q?,\n"
+    lines[5] = "microsoft_control,claims,content,Q ?,Q?,\n"
     path.write_text("".join(lines), "utf-8")
     msg = _error(data_copy)
-    assert "disputes.csv, line 8 (subject microsoft_control), column 'note'" in msg, msg
+    assert "disputes.csv, line 6 (subject microsoft_control), column 'note'" in msg, msg
     assert "why its versions cannot all be true" in msg, msg
 
 

@@ -108,14 +108,14 @@ def test_contested_notebook(lang: str, real_report: Any, ds: data.Dataset) -> No
     assert (44e6, "exact", "Elon Musk", "S000") in versions
     assert len(versions) == 5
     assert f["pledge_assertors"] == ["OpenAI", "article"]
-    # The real disputes: one amount, one date, five over the facts.
+    # The real disputes: one amount, one date, three over the facts (2.1.0).
     assert f["disputes"] == dict(zip(ds.disputes["subject"], ds.disputes["conflict"], strict=True))
-    assert sorted(f["disputes"].values()).count("content") == 5
+    assert sorted(f["disputes"].values()).count("content") == 3
     assert f["fact_disputes"] == sorted(ds.disputes.loc[ds.disputes["conflict"] == "content",
                                                         "subject"])  # fmt: skip
     # When Musk stopped paying: by 2018 (S002) against 2019 or later (S000).
     assert f["stop_funding"] == [["../2018", "S002"], ["2019/..", "S000"]]
-    # Musk and the for-profit turn: a sequence, not a dispute, undated e-mails last.
+    # Musk and the for-profit turn: a tension, not a dispute, undated e-mails last.
     assert f["for_profit_sequence"] == [["2017", "S000"], ["2018", "S003"], ["2020", "S002"],
                                         ["", "S004"]]  # fmt: skip
     assert "musk_opposes_for_profit_idea" not in f["disputes"]
@@ -129,7 +129,7 @@ def test_sources_and_tour_notebooks(lang: str, real_report: Any, ds: data.Datase
     assert f["rows_per_source"]["S001"] == max(f["rows_per_source"].values())
     tour = executed(real_report, "00-start-here", lang)
     assert tour["tables"]["figures"] == len(ds.figures)
-    assert tour["tables"]["claims"] == len(ds.claims) and tour["tables"]["disputes"] == 7
+    assert tour["tables"]["claims"] == len(ds.claims) and tour["tables"]["disputes"] == 5
     assert tour["contested_rows"] == len(queries.contested(ds))
 
 

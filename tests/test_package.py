@@ -36,7 +36,7 @@ def test_datapackage_json_is_what_build_package_returns() -> None:
 
 def test_package_follows_the_loader() -> None:
     pkg = package.build_package()
-    assert pkg["version"] == package.VERSION == "2.0.0"
+    assert pkg["version"] == package.VERSION == "2.1.0"
     assert [r["name"] for r in pkg["resources"]] == list(loading.TABLES)
     for r in pkg["resources"]:
         fields = r["schema"]["fields"]
@@ -97,7 +97,7 @@ def test_frictionless_reports_a_broken_copy(data_copy: Path) -> None:
 
 
 def test_dataset_version(ds: data.Dataset) -> None:
-    assert ds.version == data.dataset_version() == "2.0.0"
+    assert ds.version == data.dataset_version() == "2.1.0"
     citation = yaml.safe_load((PROJECT_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     assert citation["version"] == ds.version
     changelog = (PROJECT_ROOT / "CHANGELOG.md").read_text(encoding="utf-8")

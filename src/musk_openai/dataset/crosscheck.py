@@ -16,7 +16,7 @@ from itertools import combinations
 
 import pandas as pd
 
-from musk_openai.dataset import dates
+from musk_openai.dataset import dates, loading
 from musk_openai.dataset.loading import Problem, Table
 
 #: The column that says who asserts a row, by table.
@@ -102,10 +102,64 @@ def _dispute_problems(tables: Mapping[str, Table]) -> list[Problem]:
     return out
 
 
+def _correction_problems(tables: Mapping[str, Table]) -> list[Problem]:
+    """A correction names a row that exists (edited, added) or is gone (removed), and a column of
+    its table; the last edit of a cell holds the cell's current value."""
+    log = tables["corrections"]
+    out: list[Problem] = []
+    current: dict[tuple[str, str, str], tuple[int, str]] = {}
+    for i, r in enumerate(log.frame.itertuples(index=False)):
+        table = tables.get(str(r.table))
+        if table is None:
+            continue
+        key = loading.ID_COLUMN.get(str(r.table), "id")
+        rows = table.frame.set_index(key)
+        where = f"{log.where(i)}, column"
+        exists = r.row_id in rows.index
+        if r.change == "removed" and exists:
+            out.append(
+                Problem(
+                    log.lines[i],
+                    f"{where} 'row_id': {r.row_id} is listed as "
+                    f"removed but is still in {r.table}.csv.",
+                )
+            )
+        elif r.change != "removed" and not exists:
+            out.append(
+                Problem(
+                    log.lines[i],
+                    f"{where} 'row_id': no row {r.row_id} in "
+                    f"{r.table}.csv: fix the id, or mark the row removed.",
+                )
+            )
+        elif r.change == "edited" and r.field not in rows.columns:
+            out.append(
+                Problem(
+                    log.lines[i], f"{where} 'field': {r.field!r} is not a column of {r.table}.csv."
+                )
+            )
+        elif r.change == "edited":
+            current[(str(r.table), str(r.row_id), str(r.field))] = (i, str(r.new_value))
+    for (t, rid, col), (i, new) in current.items():
+        now = str(tables[t].frame.set_index(loading.ID_COLUMN.get(t, "id")).at[rid, col])
+        if now != new:
+            out.append(
+                Problem(
+                    log.lines[i],
+                    f"{log.where(i)}, column 'new_value': {t}.csv "
+                    f"{rid} {col} is now {now!r}, not the logged {new!r}: log the "
+                    "later change as a correction of its own.",
+                )
+            )
+    return out
+
+
 def cross_table(tables: Mapping[str, Table]) -> dict[str, list[Problem]]:
     """Every problem across tables, by table (only tables with problems)."""
     out: dict[str, list[Problem]] = {name: [] for name in tables}
     out["disputes"] += _dispute_problems(tables)
+    if "corrections" in tables:
+        out["corrections"] += _correction_problems(tables)
     cited = {
         s for t in ("figures", "events", "members", "claims") for s in tables[t].frame["source_id"]
     }

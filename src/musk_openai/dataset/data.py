@@ -12,7 +12,7 @@ import hashlib
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,6 +47,8 @@ class Dataset:
     disputes: pd.DataFrame
     texts: dict[str, str]
     folder: Path
+    #: The corrections log (corrections.csv): every cell changed since the first release.
+    corrections: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def version(self) -> str:
@@ -114,6 +116,7 @@ def _validate_all(root: Path, tables: Mapping[str, Table], files: Mapping[str, b
     _validate(t["claims"], schema.claims_schema(texts))
     subjects = {name: list(t[name].frame["subject"]) for name in ("figures", "events", "claims")}
     _validate(t["disputes"], schema.disputes_schema(subjects))
+    _validate(t["corrections"], schema.corrections_schema())
     for name, problems in schema.cross_table(tables).items():
         raise loading.error(f"{rel(tables[name].path)} failed validation", problems, _FIX)
 
@@ -178,7 +181,8 @@ def _typed(root: Path, tables: Mapping[str, Table], texts: dict[str, str]) -> Da
     claims["contested"] = claims["subject"].isin(
         disputes.loc[disputes["table"] == "claims", "subject"]
     )
-    return Dataset(sources, figures, events, members, claims, disputes, texts, root)
+    corrections = _categorize(tables["corrections"].frame, {"change": lo.CORRECTION_CHANGES})
+    return Dataset(sources, figures, events, members, claims, disputes, texts, root, corrections)
 
 
 def load(folder: str | os.PathLike[str] | None = None) -> Dataset:

@@ -11,6 +11,10 @@ from musk_openai.dataset import dates
 #: What to tell the user for each named check:
 #: (column it concerns, what is wrong and how to fix it).
 HINTS: dict[str, tuple[str, str]] = {
+    "correction_field_given": (
+        "field",
+        "an edited cell names its column in field; a row added or removed leaves field empty",
+    ),
     "date_matches_precision": (
         "date",
         "the date does not match date_precision (day: YYYY-MM-DD, month: YYYY-MM, year: YYYY, "

@@ -21,7 +21,7 @@ from musk_openai import paths
 from musk_openai.dataset import dates
 from musk_openai.errors import ProjectError
 
-TABLES = ("sources", "figures", "events", "members", "claims", "disputes")
+TABLES = ("sources", "figures", "events", "members", "claims", "disputes", "corrections")
 
 # The vocabularies of the dataset (the schema in schema.py checks them; the loader types them;
 # package.py writes them into data/datapackage.json as enums: one definition for all three).
@@ -63,6 +63,9 @@ PROCEEDINGS = ["musk_v_openai_2024", "musk_v_openai_2024_refiled"]
 CONFLICTS = ["date", "value", "content"]
 DISPUTE_TABLES = ["figures", "events", "claims"]
 LANGUAGES = ["fr", "en"]
+#: The tables a correction can concern, and what it does to a row.
+CORRECTED_TABLES = ["sources", "figures", "events", "members", "claims", "disputes"]
+CORRECTION_CHANGES = ["edited", "added", "removed"]
 
 #: The header line of every table, in order.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -86,10 +89,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "date_basis", "date_note", "source_id", "excerpt", "label_fr", "label_en", "note",
     ),
     "disputes": ("subject", "table", "conflict", "question_fr", "question_en", "note"),
+    "corrections": (
+        "correction_id", "table", "row_id", "field", "change", "old_value", "new_value",
+        "reason", "dataset_version",
+    ),
 }  # fmt: skip
 
 #: The column that names a row in messages.
-ID_COLUMN = {"sources": "source_id", "disputes": "subject"}
+ID_COLUMN = {"sources": "source_id", "disputes": "subject", "corrections": "correction_id"}
 #: At most this many problems are listed in one error.
 MAX_PROBLEMS = 20
 

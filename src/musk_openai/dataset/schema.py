@@ -21,6 +21,8 @@ from musk_openai.dataset.loading import (
     BOUNDS,
     CLAIMANTS,
     CONFLICTS,
+    CORRECTED_TABLES,
+    CORRECTION_CHANGES,
     DATE_BASES,
     DATE_PRECISIONS,
     DISPUTE_TABLES,
@@ -35,13 +37,15 @@ from musk_openai.dataset.loading import (
 )
 
 ID = {"sources": r"S[0-9]{3}", "figures": r"F[0-9]{2,3}", "events": r"E[0-9]{2,3}",
-      "members": r"M[0-9]{2,3}", "claims": r"C[0-9]{2,3}"}  # fmt: skip
+      "members": r"M[0-9]{2,3}", "claims": r"C[0-9]{2,3}",
+      "corrections": r"K[0-9]{3,4}"}  # fmt: skip
 MAX_EXCERPT = 200
 # Patterns shared with the Data Package (package.py writes them into data/datapackage.json).
 SNAKE_CASE = r"[a-z0-9_]+"
 SOURCE_FILE = r"[0-9]{3}_[0-9a-f]{16}\.txt"
 SHA256 = r"[0-9a-f]{64}"
 PUBLISHED_PATTERN = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"
+SEMVER = r"[0-9]+\.[0-9]+\.[0-9]+"
 #: A source's date of publication: a plain day, month or year (no interval, no qualifier).
 _PUBLISHED = {
     "day": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
@@ -366,4 +370,32 @@ def disputes_schema(subjects: Mapping[str, list[str]]) -> pa.DataFrameSchema:
         strict=True,
         ordered=True,
         name="disputes",
+    )
+
+
+def corrections_schema() -> pa.DataFrameSchema:
+    """The corrections log: one row per changed cell (``edited``: field, old and new value), or
+    per row added or removed; every row with its reason and the dataset version it shipped in."""
+
+    def field_given(df: pd.DataFrame) -> pd.Series:
+        return (df["change"] != "edited") == (df["field"].str.strip() == "")
+
+    return pa.DataFrameSchema(
+        {
+            "correction_id": _id("corrections"),
+            "table": _text(_one_of(CORRECTED_TABLES)),
+            "row_id": _text(_required()),
+            "field": _text(),
+            "change": _text(_one_of(CORRECTION_CHANGES)),
+            "old_value": _text(),
+            "new_value": _text(),
+            "reason": _text(_required()),
+            "dataset_version": _text(
+                pa.Check.str_matches(rf"^{SEMVER}$", error="a version such as 2.1.0")
+            ),
+        },
+        checks=[_row_check("correction_field_given", field_given)],
+        strict=True,
+        ordered=True,
+        name="corrections",
     )

@@ -1,0 +1,125 @@
+"""The corrections log: no cell of the dataset differs from the last release (2.0.0) without a
+correction row saying so, and every correction is the change it says it is.
+
+The released 2.0.0 tables are copied in tests/data_2_0_0/ (from git commit 3bf0635), so that this
+test needs no git. A row added since is logged as ``added`` (its cells are the table's); a row
+removed as ``removed``; a changed cell as ``edited``, with its old and new value.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from musk_openai.dataset import data, loading
+from musk_openai.paths import data_dir
+
+RELEASED = Path(__file__).parent / "data_2_0_0"
+TABLES = loading.CORRECTED_TABLES
+
+
+def _rows(folder: Path, table: str) -> dict[str, dict[str, str]]:
+    key = loading.ID_COLUMN.get(table, "id")
+    with (folder / f"{table}.csv").open(encoding="utf-8", newline="") as f:
+        return {r[key]: r for r in csv.DictReader(f)}
+
+
+def _log(folder: Path) -> list[dict[str, str]]:
+    with (folder / "corrections.csv").open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _unlogged(folder: Path) -> list[str]:
+    """Every difference from 2.0.0 that the corrections log does not account for, and every
+    correction that is not the difference it claims."""
+    log = _log(folder)
+    problems = []
+    for table in TABLES:
+        old, new = _rows(RELEASED, table), _rows(folder, table)
+        mine = [c for c in log if c["table"] == table]
+        added = {c["row_id"] for c in mine if c["change"] == "added"}
+        removed = {c["row_id"] for c in mine if c["change"] == "removed"}
+        edits = {(c["row_id"], c["field"]): c for c in mine if c["change"] == "edited"}
+        for rid in set(new) - set(old) - added:
+            problems.append(f"{table} {rid}: new row, not logged as added")
+        for rid in set(old) - set(new) - removed:
+            problems.append(f"{table} {rid}: row removed, not logged as removed")
+        for rid in (added & set(old)) | (removed & set(new)):
+            problems.append(f"{table} {rid}: logged as added or removed, but it is not")
+        for rid in set(old) & set(new):
+            for col, was in old[rid].items():
+                now = new[rid][col]
+                c = edits.pop((rid, col), None)
+                if c is None and now != was:
+                    problems.append(f"{table} {rid} {col}: changed without a correction")
+                elif c is not None and (c["old_value"], c["new_value"]) != (was, now):
+                    problems.append(f"{table} {rid} {col}: the correction is not the change")
+        problems += [f"{table} {rid} {col}: correction of a row not in 2.0.0" for rid, col in edits]
+    return problems
+
+
+def test_every_change_since_2_0_0_is_a_correction() -> None:
+    assert _unlogged(data_dir()) == []
+
+
+def test_the_log_is_complete_per_row() -> None:
+    log = _log(data_dir())
+    assert [c["correction_id"] for c in log] == [f"K{i:03d}" for i in range(1, len(log) + 1)]
+    assert {c["dataset_version"] for c in log} == {"2.1.0"}
+    for c in log:
+        assert c["reason"].strip(), c["correction_id"]
+        # A reason quotes the French words that justify it.
+        assert "«" in c["reason"], c["correction_id"]
+    edited = [(c["table"], c["row_id"], c["field"]) for c in log if c["change"] == "edited"]
+    assert len(edited) == len(set(edited)), "one row per changed cell"
+
+
+def test_released_copy_is_2_0_0() -> None:
+    """tests/data_2_0_0 holds the six tables of 2.0.0: 17 figures, 49 events, 39 claims, 8
+    members, 7 disputes, 5 sources."""
+    counts = {t: len(_rows(RELEASED, t)) for t in TABLES}
+    assert counts == {
+        "sources": 5, "figures": 17, "events": 49, "members": 8, "claims": 39, "disputes": 7,
+    }  # fmt: skip
+
+
+def _edit(folder: Path, table: str, old: str, new: str) -> None:
+    path = folder / f"{table}.csv"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_an_unlogged_change_fails(data_copy: Path) -> None:
+    _edit(data_copy, "figures", "Valorisation précédente", "Valorisation antérieure")
+    assert _unlogged(data_copy) == ["figures F02 label_fr: changed without a correction"]
+
+
+def test_a_wrong_correction_fails(data_copy: Path) -> None:
+    _edit(data_copy, "events", "Depuis 2019, Musk a cessé de financer OpenAI", "Musk arrête")
+    assert "events E39 label_fr: the correction is not the change" in _unlogged(data_copy)
+    # The loader refuses it too: the logged new value is not the cell's value.
+    with pytest.raises(data.DataError, match=r"corrections\.csv, line \d+ \(correction_id K\d+\)"):
+        data.load(data_copy)
+
+
+def test_loader_refuses_a_correction_of_a_missing_row(data_copy: Path) -> None:
+    path = data_copy / "corrections.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "K999,figures,F99,label_fr,edited,a,b,« x »,2.1.0\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        data.DataError, match=r"\(correction_id K999\), column 'row_id': no row F99"
+    ):
+        data.load(data_copy)
+
+
+def test_dataset_is_2_1_0(ds: data.Dataset) -> None:
+    assert ds.version == "2.1.0"
+    assert len(ds.corrections) == len(_log(data_dir()))
+    citation = (data_dir().parent / "CITATION.cff").read_text(encoding="utf-8")
+    assert "\nversion: 2.1.0\n" in citation
+    assert "## 2.1.0" in (data_dir().parent / "CHANGELOG.md").read_text(encoding="utf-8")

@@ -1,0 +1,55 @@
+"""Findings that cite their rows: a notebook's opening findings (the markdown cell with
+**Findings.** / **Résultats.**) names in its metadata (musk_openai.rows) the rows it rests on;
+those ids exist, and every number in the sentence is in the cited rows (a value, a date, an
+excerpt, a label or a note) or is a source id, a count of cited things, or a year of the window."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from musk_openai.dataset import data
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+CITED = ["02-funding-sources", "03-dispute-timeline", "04-contested-figures"]
+
+
+def _cells(name: str) -> list[dict]:
+    nb = json.loads((NOTEBOOKS / f"{name}.ipynb").read_text(encoding="utf-8"))
+    return [c for c in nb["cells"] if "musk_openai" in c.get("metadata", {})]
+
+
+def _row_text(ds: data.Dataset, rid: str) -> str:
+    table = {"F": ds.figures, "E": ds.events, "C": ds.claims, "M": ds.members}[rid[0]]
+    row = table[table["id"] == rid].iloc[0]
+    text = " ".join(str(v) for v in row.to_dict().values())
+    if rid[0] == "F":
+        v = float(row["value"])
+        text += f" {v:g} {v / 1e6:g} {v / 1e9:g}".replace(".", ",") + f" {v / 1e9:g}"
+    return text
+
+
+def _numbers(text: str) -> list[str]:
+    text = re.sub(r"S00[0-4]", "", text)  # source ids
+    return re.findall(r"[0-9]+(?:[.,][0-9]+)?", text.replace("\xa0", " "))
+
+
+@pytest.mark.parametrize("name", CITED)
+def test_findings_cite_rows_that_exist_and_hold_their_numbers(ds: data.Dataset, name: str) -> None:
+    cells = _cells(name)
+    assert cells, f"{name}: no cell cites its rows"
+    assert {"fr", "en"} <= {t for c in cells for t in c["metadata"].get("tags", [])}
+    ids = (
+        set(ds.figures["id"]) | set(ds.events["id"]) | set(ds.claims["id"]) | set(ds.members["id"])
+    )
+    for c in cells:
+        rows = c["metadata"]["musk_openai"]["rows"]
+        assert rows and set(rows) <= ids, (name, c["id"], set(rows) - ids)
+        cited = " ".join(_row_text(ds, r) for r in rows)
+        allowed = set(_numbers(cited)) | {"2015", "2024"} | {str(i) for i in range(1, 10)}
+        text = "".join(c["source"])
+        missing = [n for n in _numbers(text) if n not in allowed]
+        assert missing == [], (name, c["id"], missing)
