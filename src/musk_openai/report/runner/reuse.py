@@ -184,8 +184,8 @@ class Store:
         """The files of the entry ``key`` and when it was made, if it exists and can be trusted
         (read by :func:`musk_openai.dataset.cache.read_trusted`, every file checked against the
         manifest); an entry that cannot is removed."""
-        if self.root is None or not (self.root / key).is_dir():
-            return None
+        if self.root is None or not (self.root / key).is_dir() or not self._usable():
+            return None  # a cache folder others may write into: left alone, not used
         try:
             raw = self._trusted(key, MANIFEST)
             manifest: dict[str, Any] = json.loads(raw)
@@ -203,6 +203,14 @@ class Store:
         os.utime(self.root / key)  # most recently used
         return found, made
 
+    def _usable(self) -> bool:
+        """The folders of the entries are the user's, writable by nobody else."""
+        assert self.root is not None
+        try:
+            return all(cache.safe(os.lstat(d), stat.S_IFDIR) for d in (self.root.parent, self.root))
+        except OSError:
+            return False
+
     def _trusted(self, key: str, name: str) -> bytes:
         """A file of an entry, from the cache's folder of runs down (the one trust rule)."""
         assert self.root is not None
@@ -217,7 +225,7 @@ class Store:
         if self.root is None:
             return
         files.private_folder(self.root)
-        if not all(cache.safe(os.lstat(d), stat.S_IFDIR) for d in (self.root.parent, self.root)):
+        if not self._usable():
             return  # an entry written there would never be trusted
         tmp = self.root / f".tmp-{os.getpid()}-{key}"
         shutil.rmtree(tmp, ignore_errors=True)
