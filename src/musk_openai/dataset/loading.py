@@ -18,82 +18,69 @@ from pathlib import Path
 import pandas as pd
 
 from musk_openai import paths
-from musk_openai.dataset import dates
+
+# The tables, their columns and vocabularies: the one column specification (columns.py).
+from musk_openai.dataset.columns import (  # noqa: E402
+    ASSERTORS as ASSERTORS,
+)
+from musk_openai.dataset.columns import (
+    BOUNDS as BOUNDS,
+)
+from musk_openai.dataset.columns import (
+    CLAIMANTS as CLAIMANTS,
+)
+from musk_openai.dataset.columns import (
+    CONFLICTS as CONFLICTS,
+)
+from musk_openai.dataset.columns import (
+    CORRECTED_TABLES as CORRECTED_TABLES,
+)
+from musk_openai.dataset.columns import (
+    CORRECTION_CHANGES as CORRECTION_CHANGES,
+)
+from musk_openai.dataset.columns import (
+    DATE_BASES as DATE_BASES,
+)
+from musk_openai.dataset.columns import (
+    DATE_PRECISIONS as DATE_PRECISIONS,
+)
+from musk_openai.dataset.columns import (
+    DISPUTE_TABLES as DISPUTE_TABLES,
+)
+from musk_openai.dataset.columns import (
+    EVENT_KINDS as EVENT_KINDS,
+)
+from musk_openai.dataset.columns import (
+    FIGURE_KINDS as FIGURE_KINDS,
+)
+from musk_openai.dataset.columns import (
+    LANGUAGES as LANGUAGES,
+)
+from musk_openai.dataset.columns import (
+    MEMBER_ROLES as MEMBER_ROLES,
+)
+from musk_openai.dataset.columns import (
+    PROCEEDINGS as PROCEEDINGS,
+)
+from musk_openai.dataset.columns import (
+    SOURCE_DATE_BASES as SOURCE_DATE_BASES,
+)
+from musk_openai.dataset.columns import (
+    SPEC,
+)
+from musk_openai.dataset.columns import (
+    STANCES as STANCES,
+)
+from musk_openai.dataset.columns import (
+    TABLES as TABLES,
+)
+from musk_openai.dataset.columns import (
+    UNITS as UNITS,
+)
 from musk_openai.errors import ProjectError
 
-TABLES = ("sources", "figures", "events", "members", "claims", "disputes", "corrections")
-
-# The vocabularies of the dataset (the schema in schema.py checks them; the loader types them;
-# package.py writes them into data/datapackage.json as enums: one definition for all three).
-DATE_PRECISIONS = dates.PRECISIONS  # day, month, year, interval, none
-DATE_BASES = ["stated", "relative", "publication", "inferred", "none"]
-#: A source's date of publication is read from a date line or inferred from the content.
-SOURCE_DATE_BASES = ["stated", "inferred"]
-BOUNDS = ["exact", "approximate", "upper_bound", "lower_bound"]
-UNITS = ["USD", "percent", "count"]
-FIGURE_KINDS = [
-    "valuation",
-    "funding_round",
-    "investment",
-    "donation",
-    "contribution",  # money given, the text saying neither gift nor investment (« apporté »)
-    "pledge",
-    "lawsuit_claim",
-    "stake",
-    "count",
-]
-EVENT_KINDS = ["founding", "governance", "funding", "legal", "statement", "product", "rival"]
-ASSERTORS = ["article", "Elon Musk", "OpenAI", "OpenAI employee", "Semafor", "The Verge"]
-MEMBER_ROLES = ["investor", "rival"]
-#: Who makes a claim (claims.csv): the assertors, and the people who speak for OpenAI.
-CLAIMANTS = [
-    *ASSERTORS,
-    "Jason Kwon (OpenAI)",
-    "Sam Altman (OpenAI)",
-    "OpenAI insiders",
-]
-#: What a claimant does with a claim.
-STANCES = [
-    "alleges", "demands", "denies", "rebuts", "asserts", "characterises", "contests",
-    "reports", "concludes", "doubts", "praises", "criticises", "threatens", "observes",
-]  # fmt: skip
-#: The suits: the first (filed 2024, dropped June 2024) and the one refiled in August 2024.
-PROCEEDINGS = ["musk_v_openai_2024", "musk_v_openai_2024_refiled"]
-#: What a dispute is about: a date, an amount, or what happened (the versions' content).
-CONFLICTS = ["date", "value", "content"]
-DISPUTE_TABLES = ["figures", "events", "claims"]
-LANGUAGES = ["fr", "en"]
-#: The tables a correction can concern, and what it does to a row.
-CORRECTED_TABLES = ["sources", "figures", "events", "members", "claims", "disputes"]
-CORRECTION_CHANGES = ["edited", "added", "removed"]
-
 #: The header line of every table, in order.
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "sources": (
-        "source_id", "file", "sha256", "first_heading", "language", "date_published",
-        "date_precision", "date_basis", "date_note", "covers", "covers_fr", "outlets_cited",
-        "publisher", "author",
-    ),
-    "figures": (
-        "id", "subject", "kind", "payer", "payee", "value", "unit", "bound", "date",
-        "date_precision", "date_basis", "date_note", "asserted_by", "source_id", "excerpt",
-        "label_fr", "label_en", "note",
-    ),
-    "events": (
-        "id", "subject", "kind", "date", "date_precision", "date_basis", "date_note",
-        "asserted_by", "source_id", "excerpt", "label_fr", "label_en", "note",
-    ),
-    "members": ("id", "figure_id", "member", "role", "source_id", "excerpt", "note"),
-    "claims": (
-        "id", "proceeding", "claimant", "target", "subject", "stance", "date", "date_precision",
-        "date_basis", "date_note", "source_id", "excerpt", "label_fr", "label_en", "note",
-    ),
-    "disputes": ("subject", "table", "conflict", "question_fr", "question_en", "note"),
-    "corrections": (
-        "correction_id", "table", "row_id", "field", "change", "old_value", "new_value",
-        "reason", "dataset_version",
-    ),
-}  # fmt: skip
+COLUMNS: dict[str, tuple[str, ...]] = {name: SPEC[name].names for name in TABLES}
 
 #: The column that names a row in messages.
 ID_COLUMN = {"sources": "source_id", "disputes": "subject", "corrections": "correction_id"}

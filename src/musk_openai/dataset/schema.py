@@ -14,38 +14,14 @@ import pandas as pd
 import pandera.pandas as pa
 
 from musk_openai.dataset import dates
+from musk_openai.dataset.columns import (
+    CLAIMANTS,
+    SPEC,
+    Column,
+)
 from musk_openai.dataset.crosscheck import cross_table as cross_table
 from musk_openai.dataset.hints import HINTS as HINTS
-from musk_openai.dataset.loading import (
-    ASSERTORS,
-    BOUNDS,
-    CLAIMANTS,
-    CONFLICTS,
-    CORRECTED_TABLES,
-    CORRECTION_CHANGES,
-    DATE_BASES,
-    DATE_PRECISIONS,
-    DISPUTE_TABLES,
-    EVENT_KINDS,
-    FIGURE_KINDS,
-    LANGUAGES,
-    MEMBER_ROLES,
-    PROCEEDINGS,
-    SOURCE_DATE_BASES,
-    STANCES,
-    UNITS,
-)
 
-ID = {"sources": r"S[0-9]{3}", "figures": r"F[0-9]{2,3}", "events": r"E[0-9]{2,3}",
-      "members": r"M[0-9]{2,3}", "claims": r"C[0-9]{2,3}",
-      "corrections": r"K[0-9]{3,4}"}  # fmt: skip
-MAX_EXCERPT = 200
-# Patterns shared with the Data Package (package.py writes them into data/datapackage.json).
-SNAKE_CASE = r"[a-z0-9_]+"
-SOURCE_FILE = r"[0-9]{3}_[0-9a-f]{16}\.txt"
-SHA256 = r"[0-9a-f]{64}"
-PUBLISHED_PATTERN = r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"
-SEMVER = r"[0-9]+\.[0-9]+\.[0-9]+"
 #: A source's date of publication: a plain day, month or year (no interval, no qualifier).
 _PUBLISHED = {
     "day": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
@@ -116,12 +92,34 @@ def _one_of(values: list[str]) -> pa.Check:
     return pa.Check.isin(values, error=f"must be one of: {', '.join(values)}")
 
 
-def _id(table: str) -> pa.Column:
-    return pa.Column(
-        str,
-        checks=[pa.Check.str_matches(rf"^{ID[table]}$", error=f"id must look like {ID[table]}")],
-        unique=True,
-    )
+def _column(spec: Column) -> pa.Column:
+    """The pandera column of a column's specification (:mod:`.columns`): its vocabulary, its
+    pattern, its length, not empty when required; a column whose value must agree with another
+    column or table (``row_rules``) is checked by the table's rules instead."""
+    checks: list[pa.Check] = []
+    if spec.row_rules:
+        pass
+    elif spec.enum is not None:
+        checks.append(_one_of(spec.enum if spec.required else ["", *spec.enum]))
+    elif spec.pattern is not None and spec.pattern_error is not None:
+        checks.append(pa.Check.str_matches(rf"^{spec.pattern}$", error=spec.pattern_error))
+    elif spec.required:
+        checks.append(_required())
+    if spec.max_length is not None:
+        checks.append(
+            pa.Check(
+                lambda s: s.str.len() <= spec.max_length,
+                name="excerpt_length",
+                error=f"an excerpt is at most {spec.max_length} characters",
+            )
+        )
+    return pa.Column(str, checks=checks, unique=spec.unique)
+
+
+def _columns(table: str, **special: pa.Column) -> dict[str, pa.Column]:
+    """Every column of ``table``, in order, from its specification; ``special`` for the few
+    whose check depends on the other tables."""
+    return {c.name: special.get(c.name) or _column(c) for c in SPEC[table].columns}
 
 
 def _excerpt_checks(texts: Mapping[str, str]) -> list[pa.Check]:
@@ -140,48 +138,9 @@ def _excerpt_checks(texts: Mapping[str, str]) -> list[pa.Check]:
     return [_row_check("source_exists", exists), _row_check("excerpt_in_source", verbatim)]
 
 
-def _excerpt() -> pa.Column:
-    return _text(
-        _required(),
-        pa.Check(
-            lambda s: s.str.len() <= MAX_EXCERPT,
-            name="excerpt_length",
-            error=f"an excerpt is at most {MAX_EXCERPT} characters",
-        ),
-    )
-
-
-def _dated_columns() -> dict[str, pa.Column]:
-    return {
-        "date": _text(),
-        "date_precision": _text(_one_of(DATE_PRECISIONS)),
-        "date_basis": _text(_one_of(DATE_BASES)),
-        "date_note": _text(),
-    }
-
-
 def sources_schema() -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
-        {
-            "source_id": _id("sources"),
-            "file": _text(
-                pa.Check.str_matches(rf"^{SOURCE_FILE}$", error="a file of data/sources/")
-            ),
-            "sha256": _text(
-                pa.Check.str_matches(rf"^{SHA256}$", error="the SHA-256 of the source text")
-            ),
-            "first_heading": _text(_required()),
-            "language": _text(_one_of(LANGUAGES)),
-            "date_published": _text(),
-            "date_precision": _text(_one_of(DATE_PRECISIONS)),
-            "date_basis": _text(_one_of(SOURCE_DATE_BASES)),
-            "date_note": _text(_required()),
-            "covers": _text(_required()),
-            "covers_fr": _text(_required()),
-            "outlets_cited": _text(),
-            "publisher": _text(_required()),
-            "author": _text(_required()),
-        },
+        _columns("sources"),
         checks=[
             pa.Check(
                 lambda df: pd.Series(
@@ -236,23 +195,7 @@ def figures_schema(texts: Mapping[str, str]) -> pa.DataFrameSchema:
         return (df["unit"] != "count") | df["value"].str.fullmatch(r"[0-9]+")
 
     return pa.DataFrameSchema(
-        {
-            "id": _id("figures"),
-            "subject": _text(pa.Check.str_matches(rf"^{SNAKE_CASE}$", error="snake_case key")),
-            "kind": _text(_one_of(FIGURE_KINDS)),
-            "payer": _text(),
-            "payee": _text(),
-            "value": _text(),
-            "unit": _text(_one_of(UNITS)),
-            "bound": _text(_one_of(BOUNDS)),
-            **_dated_columns(),
-            "asserted_by": _text(_one_of(ASSERTORS)),
-            "source_id": _text(),
-            "excerpt": _excerpt(),
-            "label_fr": _text(_required()),
-            "label_en": _text(_required()),
-            "note": _text(),
-        },
+        _columns("figures"),
         checks=[
             _row_check("value_is_positive_number", positive),
             _row_check("percent_at_most_100", percent),
@@ -269,18 +212,7 @@ def figures_schema(texts: Mapping[str, str]) -> pa.DataFrameSchema:
 
 def events_schema(texts: Mapping[str, str]) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
-        {
-            "id": _id("events"),
-            "subject": _text(pa.Check.str_matches(rf"^{SNAKE_CASE}$", error="snake_case key")),
-            "kind": _text(_one_of(EVENT_KINDS)),
-            **_dated_columns(),
-            "asserted_by": _text(_one_of(ASSERTORS)),
-            "source_id": _text(),
-            "excerpt": _excerpt(),
-            "label_fr": _text(_required()),
-            "label_en": _text(_required()),
-            "note": _text(),
-        },
+        _columns("events"),
         checks=[*_date_checks(), *_excerpt_checks(texts)],
         strict=True,
         ordered=True,
@@ -290,19 +222,14 @@ def events_schema(texts: Mapping[str, str]) -> pa.DataFrameSchema:
 
 def members_schema(texts: Mapping[str, str], figure_ids: list[str]) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
-        {
-            "id": _id("members"),
-            "figure_id": _text(
+        _columns(
+            "members",
+            figure_id=_text(
                 pa.Check.isin(
                     figure_ids, error="unknown figure id: it must be an id of figures.csv"
                 )
             ),
-            "member": _text(_required()),
-            "role": _text(_one_of(MEMBER_ROLES)),
-            "source_id": _text(),
-            "excerpt": _excerpt(),
-            "note": _text(),
-        },
+        ),
         checks=[*_excerpt_checks(texts)],
         strict=True,
         ordered=True,
@@ -317,25 +244,15 @@ def claims_schema(texts: Mapping[str, str]) -> pa.DataFrameSchema:
         return df["claimant"].str.strip() != ""
 
     return pa.DataFrameSchema(
-        {
-            "id": _id("claims"),
-            "proceeding": _text(_one_of(["", *PROCEEDINGS])),
-            "claimant": _text(
+        _columns(
+            "claims",
+            claimant=_text(
                 pa.Check(
                     lambda c: (c.str.strip() == "") | c.isin(CLAIMANTS),
                     error=f"unknown claimant: must be one of: {', '.join(CLAIMANTS)}",
                 )
             ),
-            "target": _text(),
-            "subject": _text(pa.Check.str_matches(rf"^{SNAKE_CASE}$", error="snake_case key")),
-            "stance": _text(_one_of(STANCES)),
-            **_dated_columns(),
-            "source_id": _text(),
-            "excerpt": _excerpt(),
-            "label_fr": _text(_required()),
-            "label_en": _text(_required()),
-            "note": _text(),
-        },
+        ),
         checks=[
             _row_check("claimant_given", claimant),
             *_date_checks(),
@@ -355,14 +272,7 @@ def disputes_schema(subjects: Mapping[str, list[str]]) -> pa.DataFrameSchema:
         )
 
     return pa.DataFrameSchema(
-        {
-            "subject": pa.Column(str, checks=[_required()], unique=True),
-            "table": _text(_one_of(DISPUTE_TABLES)),
-            "conflict": _text(_one_of(CONFLICTS)),
-            "question_fr": _text(_required()),
-            "question_en": _text(_required()),
-            "note": _text(),
-        },
+        _columns("disputes"),
         checks=[
             _row_check("subject_exists", known),
             _row_check("dispute_explained", lambda df: df["note"].str.strip() != ""),
@@ -381,19 +291,7 @@ def corrections_schema() -> pa.DataFrameSchema:
         return (df["change"] != "edited") == (df["field"].str.strip() == "")
 
     return pa.DataFrameSchema(
-        {
-            "correction_id": _id("corrections"),
-            "table": _text(_one_of(CORRECTED_TABLES)),
-            "row_id": _text(_required()),
-            "field": _text(),
-            "change": _text(_one_of(CORRECTION_CHANGES)),
-            "old_value": _text(),
-            "new_value": _text(),
-            "reason": _text(_required()),
-            "dataset_version": _text(
-                pa.Check.str_matches(rf"^{SEMVER}$", error="a version such as 2.1.0")
-            ),
-        },
+        _columns("corrections"),
         checks=[_row_check("correction_field_given", field_given)],
         strict=True,
         ordered=True,
