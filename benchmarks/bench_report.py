@@ -126,7 +126,8 @@ def runner_phases(work: Path, jobs: list[str]) -> dict[str, dict[str, float]]:
     }
     cmd = [str(BIN / "musk-openai"), "report", "--notebooks-dir", str(nbs)]
     cmd += ["--output", str(work / "reports"), *jobs]
-    cmd += ["--params-file", str(_params_file(work, work / "figures"))]
+    # figures of a run of its own (work/figures is the copy's committed folder)
+    cmd += ["--params-file", str(_params_file(work, work / "run-figures"))]
     # The dataset validated once, as it is for the floor (c): (a) times the runs, not pandera.
     warm = [sys.executable, "-c", "from musk_openai.dataset import data; data.load()"]
     subprocess.run(warm, check=True, env=env)

@@ -17,7 +17,8 @@ from helpers import FIGURE, make_tagged_notebook
 from musk_openai.dataset import data
 from musk_openai.paths import PROJECT_ROOT
 from musk_openai.report import runner
-from musk_openai.report.site import cells, facts, figures, sources
+from musk_openai.report.site import cells, corrections, facts, figures, site, sources
+from musk_openai.report.types import BUILDING
 from musk_openai.story import i18n
 
 LANGS = ("fr", "en")
@@ -30,6 +31,21 @@ TABLE = """\
 import pandas as pd
 pd.DataFrame({"id": ["F01", "F02"], "date": ["2024-10", None], "source_id": ["S001", "S001"]})
 """
+
+
+@pytest.fixture(scope="module")
+def site_pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report's own pages (front pages, source pages, fact explorer, corrections) written
+    from the dataset, with no notebook run: no kernel."""
+    root = tmp_path_factory.mktemp("site")
+    make_tagged_notebook(root / "notebooks", "01-x", ("md", "# X", []))
+    plan = runner.plan_report(
+        notebooks_dir=root / "notebooks", output=root / "out", figures_root=root / "figures"
+    )
+    for lang in plan.langs:
+        (plan.output / BUILDING / lang).mkdir(parents=True)
+    site.write_site(plan, [], "test")
+    return plan.output / BUILDING
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +95,7 @@ def lang_of(page: Path, folder: Path) -> str | None:
     return first if first in LANGS else None
 
 
+@pytest.mark.kernel
 def test_layout(report: Path) -> None:
     for lang in LANGS:
         names = sorted(p.relative_to(report / lang).as_posix() for p in html_pages(report / lang))
@@ -87,6 +104,7 @@ def test_layout(report: Path) -> None:
     assert (report / "index.html").is_file()
 
 
+@pytest.mark.kernel
 def test_every_page_is_in_its_language(report: Path) -> None:
     words = i18n.texts()["report"]
     headings = ("title", "contents", "questions", "home", "read_page")
@@ -107,6 +125,7 @@ def test_every_page_is_in_its_language(report: Path) -> None:
             assert not found, f"{page}: {found}"
 
 
+@pytest.mark.kernel
 def test_page_keeps_its_language_cells_only(report: Path) -> None:
     fr, en = soup(report / "fr" / "01-figure.html"), soup(report / "en" / "01-figure.html")
     assert fr.title is not None and fr.title.get_text() == "Combien vaut OpenAI ?"
@@ -125,6 +144,7 @@ def test_page_keeps_its_language_cells_only(report: Path) -> None:
     ]
 
 
+@pytest.mark.kernel
 def test_readers_content_only(report: Path) -> None:
     for page in html_pages(report):
         doc = soup(page)
@@ -137,6 +157,7 @@ def test_readers_content_only(report: Path) -> None:
         assert "mathjax" not in page.read_text(encoding="utf-8").lower(), page
 
 
+@pytest.mark.kernel
 def test_tables_for_readers(report: Path) -> None:
     page = soup(report / "en" / "01-figure.html")
     table = page.select_one(".jp-RenderedHTMLCommon table")
@@ -166,6 +187,7 @@ def test_readable_tables_keeps_a_real_index() -> None:
     assert out("td")[1].get_text() == "S000, S002"
 
 
+@pytest.mark.kernel
 def test_every_image_has_alt_text(report: Path) -> None:
     for page in html_pages(report):
         for img in soup(page)("img"):
@@ -175,6 +197,7 @@ def test_every_image_has_alt_text(report: Path) -> None:
     assert shown is not None and shown.get("alt") == ALT
 
 
+@pytest.mark.kernel
 def test_front_page_figures_and_downloads(report: Path) -> None:
     for lang in LANGS:
         front = soup(report / lang / "index.html")
@@ -214,6 +237,7 @@ def targets(report: Path) -> list[tuple[Path, str]]:
     return found
 
 
+@pytest.mark.kernel
 def test_self_contained_every_link_resolves(report: Path) -> None:
     ids: dict[Path, set[str]] = {}
     for page, address in targets(report):
@@ -233,6 +257,7 @@ def test_self_contained_every_link_resolves(report: Path) -> None:
             assert parts.fragment in ids[target], (page, address)
 
 
+@pytest.mark.kernel
 def test_every_source_id_links_to_its_page(report: Path) -> None:
     for page in html_pages(report):
         doc = soup(page)
@@ -250,6 +275,7 @@ def expected_ids(ds: data.Dataset, source_id: str) -> set[str]:
     }
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("lang", LANGS)
 def test_source_pages_highlight_every_excerpt(report: Path, ds: data.Dataset, lang: str) -> None:
     for source_id in ds.sources["source_id"]:
@@ -280,6 +306,7 @@ def test_overlapping_excerpts_merge() -> None:
     assert second[0].id is None and second[0].rows and second[0].pieces[0].text == "Delta"
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("lang", LANGS)
 def test_facts_page_offline_and_in_its_language(report: Path, ds: data.Dataset, lang: str) -> None:
     html = (report / lang / "facts.html").read_text(encoding="utf-8")
@@ -291,3 +318,47 @@ def test_facts_page_offline_and_in_its_language(report: Path, ds: data.Dataset, 
     assert list(table.columns) == [i18n.t(f"report.columns.{c}", lang) for c in facts.COLUMNS]
     assert len(table) == len(ds.figures) + len(ds.events)
     assert json.dumps(i18n.t("report.datatables.search", lang)) in html  # as itables writes it
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_corrections_page_lists_every_change_with_its_sentence(
+    site_pages: Path, ds: data.Dataset, lang: str
+) -> None:
+    page = soup(site_pages / lang / "corrections.html")
+    assert page.html is not None and page.html["lang"] == lang
+    rows = page.select("table.corrections tbody tr")
+    assert len(rows) == len(ds.corrections) > 0
+    linked = 0
+    for row in rows:
+        link = row.find("a")
+        if link is None:
+            continue
+        path, anchor = link["href"].split("#")
+        target = soup(site_pages / lang / path)
+        assert target.find(id=anchor) is not None, link["href"]
+        linked += 1
+    kept = ds.corrections["change"].astype(str) != "removed"
+    anchored = set(ds.figures["id"]) | set(ds.events["id"]) | set(ds.members["id"])
+    assert linked == (kept & ds.corrections["row_id"].isin(anchored)).sum() > 0
+    reasons = [row.find_all("td")[-1] for row in rows]
+    if lang == "en":
+        assert all(not r.has_attr("lang") for r in reasons)
+    else:  # written in English around the French words: said so to a screen reader
+        assert all(r.get("lang") == "en" for r in reasons)
+    assert "label_fr" not in page.get_text()  # column names in words
+    front = soup(site_pages / lang / "index.html")
+    assert front.find("a", href="corrections.html") is not None
+
+
+def test_the_explorer_marks_corrected_rows(ds: data.Dataset) -> None:
+    corrected = corrections.corrected_rows(ds)
+    table = facts.frame(ds, "en")
+    column = table[i18n.t("report.columns.corrected", "en")]
+    ids = table[i18n.t("report.columns.id", "en")].str.extract(r">(\w+)<")[0]
+    yes = i18n.t("report.yes", "en")
+    marked = {i for i, c in zip(ids, column, strict=True) if yes in c}
+    shown = set(ds.figures["id"]) | set(ds.events["id"])
+    assert marked == corrected & shown and marked
+    assert "corrected" in {
+        facts.COLUMNS[i] for i in facts.datatable_options("en")["searchPanes"]["columns"]
+    }

@@ -37,8 +37,8 @@ PRESENTATION = [
 #: The report runner names languages as output folders and as the HTML page's own language; it
 #: compares languages to pick jobs and options, not words (its pages' words: texts.toml).
 RUNNER = {"cli.py", "options.py", "plan.py", "render.py", "run.py", "outputs.py"}
-#: params.py and the dataset's schema define the list of languages.
-LANGUAGE_LISTS = {"params.py", "schema.py", "loading.py"}
+#: params.py and the dataset's column specification define the list of languages.
+LANGUAGE_LISTS = {"params.py", "schema.py", "loading.py", "columns.py"}
 LANG_TEST = re.compile(
     r"""\blang\w*\s*(==|!=)|(==|!=)\s*["'](fr|en)["']|["'](fr|en)["']\s*(==|!=)"""
     r"""|\bin\s*\(\s*["'](fr|en)["']"""

@@ -56,6 +56,9 @@ PROCEEDINGS = ["musk_v_openai_2024", "musk_v_openai_2024_refiled"]
 CONFLICTS = ["date", "value", "content"]
 DISPUTE_TABLES = ["figures", "events", "claims"]
 LANGUAGES = ["fr", "en"]
+#: The language corrections.csv's reasons and notes are written in (around the French words
+#: they quote).
+CORRECTIONS_LANGUAGE = "en"
 #: The tables a correction can concern, and what it does to a row.
 CORRECTED_TABLES = ["sources", "figures", "events", "members", "claims", "disputes"]
 CORRECTION_CHANGES = ["edited", "added", "removed"]

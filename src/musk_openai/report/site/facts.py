@@ -1,5 +1,6 @@
 """The fact explorer, ``<lang>/facts.html``: every figure and event of the dataset in one table
-that readers search and filter (by kind, source, who asserts it, contested or not), offline.
+that readers search and filter (by kind, source, who asserts it, contested or not, corrected
+since the first release or not), offline.
 
 The table is itables' (DataTables and its SearchPanes extension), in its offline mode: the
 library's JavaScript and CSS are embedded in the page (:func:`itables.javascript.
@@ -15,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from musk_openai.dataset.data import Dataset
-from musk_openai.report.site import jinja
+from musk_openai.report.site import corrections, jinja
 from musk_openai.report.site import rows as dataset_rows
 from musk_openai.story import i18n
 
@@ -30,12 +31,13 @@ COLUMNS = (
     "asserted_by",
     "source",
     "contested",
+    "corrected",
     "excerpt",
 )
 #: Short columns that never wrap (an amount, a date).
 NOWRAP = ("id", "amount", "date", "source")
 #: The columns readers filter by (SearchPanes).
-FILTERS = ("kind", "source", "asserted_by", "contested")
+FILTERS = ("kind", "source", "asserted_by", "contested", "corrected")
 #: DataTables' own words (``report.datatables.<name>``), and SearchPanes' (``panes_<name>``).
 DT_WORDS = (
     "search",
@@ -72,6 +74,7 @@ def frame(ds: Dataset, lang: str) -> pd.DataFrame:
     """The table: one row per figure and event, every value in the page's language."""
     languages = dict(zip(ds.sources["source_id"], ds.sources["language"], strict=True))
     yes, no = i18n.t("report.yes", lang), i18n.t("report.no", lang)
+    corrected = corrections.corrected_rows(ds)
     records = []
     for row in dataset_rows.figures(ds, lang) + dataset_rows.events(ds, lang):
         records.append(
@@ -84,6 +87,7 @@ def frame(ds: Dataset, lang: str) -> pd.DataFrame:
                 cell(row.asserted_by),
                 cell(row.source_id, href=f"sources/{row.source_id}.html"),
                 cell(yes if row.contested else no),
+                cell(yes, href="corrections.html") if row.id in corrected else cell(no),
                 cell(row.excerpt, lang=languages.get(row.source_id)),
             ]
         )

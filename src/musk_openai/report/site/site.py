@@ -14,7 +14,7 @@ from musk_openai import files
 from musk_openai.dataset import data
 from musk_openai.dataset.data import Dataset
 from musk_openai.report import notebooks
-from musk_openai.report.site import facts, figures, jinja, sources
+from musk_openai.report.site import corrections, facts, figures, jinja, sources
 from musk_openai.report.site.render import of_language
 from musk_openai.report.types import BUILDING, KERNEL_NAME, Plan, Result
 from musk_openai.story import i18n
@@ -47,6 +47,7 @@ def write_site(plan: Plan, results: Sequence[Result], dataset_version: str) -> P
         layout = _layout(plan, lang)
         sources.write_pages(ds, out / lang / "sources", lang, layout)
         facts.write_page(ds, out / lang, lang, layout | {"here": "facts.html"})
+        corrections.write_page(ds, out / lang, lang, layout | {"here": "corrections.html"})
         _write_front(plan, results, ds, lang, folder, dataset_version)
     return _write_chooser(plan, out)
 
@@ -111,6 +112,7 @@ def _write_front(
             sources=[sources.source_row(ds, s, lang) for s in ds.sources["source_id"]],
             facts_intro=i18n.t("report.facts.intro", lang),
             facts_link=i18n.t("report.facts.link", lang),
+            corrections_link=i18n.t("report.corrections.link", lang),
             about=_about(plan, results, lang, dataset_version),
         )
     )
