@@ -216,7 +216,7 @@ def test_committed_figures_are_fresh(lang: str, tmp_path: Path) -> None:
         (
             charts.dispute_timeline,
             ["25 événements", "2015", "2 octobre 2024", "Musk relance sa plainte (août 2024)",
-             "Musk quitte OpenAI avec l’intention de créer sa propre entreprise d’IA "
+             "Musk quitte OpenAI avec l’intention de créer sa propre entreprise d’IA concurrente "
              "(2018 (incertain))", "(entre le 22 février et le 28 mars 2024)",
              "Musk porte plainte contre OpenAI (mars 2024)", "(2019 ou 2020)", "hachurée"],
             ["25 events", "2015", "October 2, 2024", "Musk refiles his lawsuit (August 2024)",

@@ -98,7 +98,7 @@ def test_an_unlogged_change_fails(data_copy: Path) -> None:
 
 
 def test_a_wrong_correction_fails(data_copy: Path) -> None:
-    _edit(data_copy, "events", "Depuis 2019, Musk a cessé de financer OpenAI", "Musk arrête")
+    _edit(data_copy, "events", "Musk cesse de financer OpenAI (en 2019 ou après)", "Musk arrête")
     assert "events E39 label_fr: the correction is not the change" in _unlogged(data_copy)
     # The loader refuses it too: the logged new value is not the cell's value.
     with pytest.raises(data.DataError, match=r"corrections\.csv, line \d+ \(correction_id K\d+\)"):

@@ -87,11 +87,11 @@ def test_legend_explains_colours_shapes_and_suits(ds: data.Dataset) -> None:
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("fr", ["31 affirmations", "Musk accuse ou demande (15)", "OpenAI répond (12)",
+        ("fr", ["29 affirmations", "Musk accuse ou demande (13)", "OpenAI répond (12)",
                 "L’accord fondateur\u202f:", "44 millions de dollars", "un contrôle total",
                 "plainte déposée en mars 2024 (S001)", "plainte relancée en août 2024 (S001)",
                 "(S003, entre le 22 février et le 28 mars 2024)"]),
-        ("en", ["31 claims", "Musk alleges or demands (15)", "OpenAI answers (12)",
+        ("en", ["29 claims", "Musk alleges or demands (13)", "OpenAI answers (12)",
                 "The founding agreement:", "$44M", "“full control”",
                 "suit filed in March 2024 (S001)", "suit refiled in August 2024 (S001)",
                 "(S003, between February 22 and March 28, 2024)"]),

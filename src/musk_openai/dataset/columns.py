@@ -43,6 +43,7 @@ CLAIMANTS = [
     *ASSERTORS,
     "Jason Kwon (OpenAI)",
     "Sam Altman (OpenAI)",
+    "Ilya Sutskever (OpenAI)",
     "OpenAI insiders",
 ]
 #: What a claimant does with a claim.

@@ -19,65 +19,30 @@ import pandas as pd
 
 from musk_openai import paths
 
-# The tables, their columns and vocabularies: the one column specification (columns.py).
-from musk_openai.dataset.columns import (  # noqa: E402
-    ASSERTORS as ASSERTORS,
-)
-from musk_openai.dataset.columns import (
-    BOUNDS as BOUNDS,
-)
-from musk_openai.dataset.columns import (
-    CLAIMANTS as CLAIMANTS,
-)
-from musk_openai.dataset.columns import (
-    CONFLICTS as CONFLICTS,
-)
-from musk_openai.dataset.columns import (
-    CORRECTED_TABLES as CORRECTED_TABLES,
-)
-from musk_openai.dataset.columns import (
-    CORRECTION_CHANGES as CORRECTION_CHANGES,
-)
-from musk_openai.dataset.columns import (
-    DATE_BASES as DATE_BASES,
-)
-from musk_openai.dataset.columns import (
-    DATE_PRECISIONS as DATE_PRECISIONS,
-)
-from musk_openai.dataset.columns import (
-    DISPUTE_TABLES as DISPUTE_TABLES,
-)
-from musk_openai.dataset.columns import (
-    EVENT_KINDS as EVENT_KINDS,
-)
-from musk_openai.dataset.columns import (
-    FIGURE_KINDS as FIGURE_KINDS,
-)
-from musk_openai.dataset.columns import (
-    LANGUAGES as LANGUAGES,
-)
-from musk_openai.dataset.columns import (
-    MEMBER_ROLES as MEMBER_ROLES,
-)
-from musk_openai.dataset.columns import (
-    PROCEEDINGS as PROCEEDINGS,
-)
-from musk_openai.dataset.columns import (
-    SOURCE_DATE_BASES as SOURCE_DATE_BASES,
-)
-from musk_openai.dataset.columns import (
-    SPEC,
-)
-from musk_openai.dataset.columns import (
-    STANCES as STANCES,
-)
-from musk_openai.dataset.columns import (
-    TABLES as TABLES,
-)
-from musk_openai.dataset.columns import (
-    UNITS as UNITS,
-)
+# The tables, their columns and vocabularies: the one column specification (columns.py),
+# re-exported for the modules that read them here.
+from musk_openai.dataset import columns
+from musk_openai.dataset.columns import SPEC
+from musk_openai.dataset.columns import TABLES as TABLES
 from musk_openai.errors import ProjectError
+
+ASSERTORS = columns.ASSERTORS
+BOUNDS = columns.BOUNDS
+CLAIMANTS = columns.CLAIMANTS
+CONFLICTS = columns.CONFLICTS
+CORRECTED_TABLES = columns.CORRECTED_TABLES
+CORRECTION_CHANGES = columns.CORRECTION_CHANGES
+DATE_BASES = columns.DATE_BASES
+DATE_PRECISIONS = columns.DATE_PRECISIONS
+DISPUTE_TABLES = columns.DISPUTE_TABLES
+EVENT_KINDS = columns.EVENT_KINDS
+FIGURE_KINDS = columns.FIGURE_KINDS
+LANGUAGES = columns.LANGUAGES
+MEMBER_ROLES = columns.MEMBER_ROLES
+PROCEEDINGS = columns.PROCEEDINGS
+SOURCE_DATE_BASES = columns.SOURCE_DATE_BASES
+STANCES = columns.STANCES
+UNITS = columns.UNITS
 
 #: The header line of every table, in order.
 COLUMNS: dict[str, tuple[str, ...]] = {name: SPEC[name].names for name in TABLES}

@@ -15,6 +15,7 @@ SIDES = {
     "OpenAI": "OpenAI",
     "Jason Kwon (OpenAI)": "OpenAI",
     "Sam Altman (OpenAI)": "OpenAI",
+    "Ilya Sutskever (OpenAI)": "OpenAI",
     "OpenAI employee": "OpenAI",
     "OpenAI insiders": "OpenAI",
 }
