@@ -194,14 +194,13 @@ def test_page_options_and_languages_render_again_without_executing(project: Proj
 def test_a_template_or_css_edit_starts_no_kernel(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The report room is not in the key: its pages are rendered again from the executed
-    notebooks (a copy of the site's templates, edited)."""
+    """The report room is not in a run's key: its pages are rendered again from the executed
+    notebooks (the templates of a copy of the package, edited), and kept pages are not reused."""
     import jinja2
 
     from musk_openai.report.site import jinja as site_jinja
 
-    templates = project.root / "templates"
-    shutil.copytree(reuse.PACKAGE / "report" / "site" / "templates", templates)
+    templates = project.package / "report" / "site" / "templates"  # in the copy the key reads
     css = templates / "report.css"
     css.write_text(css.read_text() + "\n/* an edit to the style sheet */\n")
     page = templates / "page.html.j2"
@@ -232,16 +231,24 @@ def test_a_failed_notebook_is_executed_again_the_others_are_kept(project: Projec
 
 
 def test_a_damaged_entry_is_not_trusted(project: Project) -> None:
-    entries = sorted(_entries(project.out))
-    assert len(entries) == 4  # the four runs
+    entries = _runs(project.out)
+    assert len(entries) == 4  # the four runs (and their four pages, and the dataset's pages)
+    assert len(_entries(project.out)) == 4 + 4 + 1
     executed_nb = next(e / reuse.EXECUTED for e in entries if "00-plain (en)" in _job(e))
     raw = executed_nb.read_bytes().replace(b"hello", b"damaged")
     executed_nb.write_bytes(raw)
     report, executed = project.run()
     assert executed == {"00-plain en"}
     assert "damaged" not in (project.out / "en" / "00-plain.html").read_text()
+    # a kept page edited: not trusted, rendered again from the executed notebook
+    page_entry = next(e for e in _entries(project.out) if e.name.startswith("page-"))
+    page = next(p for p in page_entry.rglob("*.html"))
+    page.write_text(page.read_text() + "<!-- damaged page -->")
+    report, executed = project.run()
+    assert executed == set()
+    assert not any("damaged page" in p.read_text() for p in project.out.rglob("*.html"))
     # an executed notebook that does not carry its key (manifest rewritten to match it)
-    entries = sorted(_entries(project.out))
+    entries = _runs(project.out)
     entry = next(e for e in entries if "00-plain (fr)" in _job(e))
     nb = json.loads((entry / reuse.EXECUTED).read_text())
     nb["metadata"]["musk_openai"]["run_key"] = "another"
@@ -250,7 +257,7 @@ def test_a_damaged_entry_is_not_trusted(project: Project) -> None:
     manifest["files"][reuse.EXECUTED] = reuse._sha((entry / reuse.EXECUTED).read_bytes())
     (entry / reuse.MANIFEST).write_text(json.dumps(manifest))
     assert project.run()[1] == {"00-plain fr"}
-    manifest = next(e / reuse.MANIFEST for e in entries if "01-figure (fr)" in _job(e))
+    manifest = next(e / reuse.MANIFEST for e in _runs(project.out) if "01-figure (fr)" in _job(e))
     manifest.write_text(manifest.read_text().replace('"key_version": 2', '"key_version": 0'))
     assert project.run()[1] == {"01-figure fr"}
     # a cache folder that others may write into is not trusted
@@ -356,6 +363,11 @@ def _entries(output: Path) -> set[Path]:
     root = reuse.Store(output).root
     assert root is not None and paths.inside(root, Path(os.environ["XDG_CACHE_HOME"]))
     return set(root.iterdir()) if root.is_dir() else set()
+
+
+def _runs(output: Path) -> list[Path]:
+    """The entries of notebook runs (not of pages)."""
+    return sorted(e for e in _entries(output) if not e.name.startswith(("page-", "site-")))
 
 
 def _job(entry: Path) -> str:

@@ -64,6 +64,8 @@ class Inputs:
     data: str
     code: str
     dependencies: str
+    #: The report room (runner, site code, templates, CSS): in the keys of pages, not of runs.
+    report: str = ""
 
 
 def inputs() -> Inputs:
@@ -72,6 +74,7 @@ def inputs() -> Inputs:
         data=files.digest(files.tree(paths.data_dir().resolve())),
         code=code_digest(),
         dependencies=dependencies_digest(),
+        report=files.digest(files.tree(PACKAGE / "report")),
     )
 
 
@@ -118,13 +121,34 @@ def job_key(job: Job, shared: Inputs) -> str:
     (see the module's doc)."""
     what = {
         "key_version": KEY_VERSION,
-        "inputs": asdict(shared),
+        "inputs": [shared.data, shared.code, shared.dependencies],
         "notebook": notebook_digest(job.notebook.path),
         "name": job.notebook.path.name,
         "parameters": dict(job.parameters),
         "kernel": KERNEL_NAME,
     }
     return hashlib.sha256(json.dumps(what, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def page_key(run_key: str, job: Job, plan: Plan, shared: Inputs) -> str:
+    """The key of a job's page: its run, the report room's code and templates, and what the
+    page shows of the report (its languages, the code cells or not)."""
+    what = {
+        "key_version": KEY_VERSION,
+        "run": run_key,
+        "report": shared.report,
+        "lang": job.lang,
+        "langs": list(plan.langs),
+        "with_code": plan.with_code,
+    }
+    return "page-" + hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()
+
+
+def site_key(plan: Plan, shared: Inputs) -> str:
+    """The key of the report's pages made from the dataset alone (the source pages, the fact
+    explorer, the corrections): the data, all the code, the languages."""
+    what = {"key_version": KEY_VERSION, "site": asdict(shared), "langs": list(plan.langs)}
+    return "site-" + hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()
 
 
 def keys(plan: Plan, shared: Inputs) -> dict[str, str]:
@@ -173,6 +197,18 @@ class Store:
         """Keep the files of a job that succeeded as the entry ``key``."""
         found = {EXECUTED: job.executed} | {f"{FIGURES}/{f.name}": f for f in figures}
         self._write_entry(key, job.label, found)
+
+    def restore_files(self, key: str, into: Path) -> bool:
+        """Put the files of the entry ``key`` under ``into``, by their relative names."""
+        got = self._read(key, required=set())
+        for name, raw in got[0].items() if got else ():
+            (into / name).parent.mkdir(parents=True, exist_ok=True)
+            files.write_bytes(into / name, raw)
+        return got is not None
+
+    def save_files(self, key: str, what: str, root: Path, found: Iterable[Path]) -> None:
+        """Keep ``found`` (files under ``root``) as the entry ``key``."""
+        self._write_entry(key, what, {f.relative_to(root).as_posix(): f for f in found})
 
     def _forget(self, key: str) -> None:
         if self.root is not None:

@@ -82,13 +82,27 @@ def run_plan(plan: Plan, *, stream: IO[str] | None = sys.stderr) -> Report:
                 plan.figures_dirs[lg].mkdir(parents=True, exist_ok=True)
             inputs = reuse.inputs()
             keys = reuse.keys(plan, inputs)
+            pages = {j.label: reuse.page_key(keys[j.label], j, plan, inputs) for j in plan.work}
             reused = [] if plan.force else restore(plan, store, keys)
+            # a reused run whose page is kept too: no page to render (no nbconvert at all)
+            reused = [_with_page(r, store, pages, building) for r in reused]
             done = {r.job.label for r in reused}
             todo = tuple(job for job in plan.work if job.label not in done)
             results = execute_and_render(plan, todo, reused, keys, stream)
-            site.write_site(plan, results, dataset_version(inputs))
+            shared_key = reuse.site_key(plan, inputs)
+            shared = store.restore_files(shared_key, building)
+            site.write_site(plan, results, dataset_version(inputs), shared_done=shared)
             unchanged = not todo or reuse.inputs() == inputs
             save_for_reuse(store, results, keys, unchanged=unchanged)
+            if unchanged:
+                kept = {r.job.label for r in reused if r.page_written}
+                for r in results:
+                    if r.ok and r.page_written and r.job.label not in kept:
+                        store.save_files(pages[r.job.label], r.job.label, building, [r.job.page])
+                if not shared:
+                    what = "the pages made from the dataset"
+                    store.save_files(shared_key, what, building, site.shared_pages(plan))
+            store.prune([*keys.values(), *pages.values(), shared_key])
             shutil.rmtree(building / JOBS, ignore_errors=True)
             failed = any(not r.ok for r in results)
             location = outputs.install(plan.output, building, failed)
@@ -120,12 +134,18 @@ def save_for_reuse(
     unchanged: bool,
 ) -> None:
     """Keep the jobs executed with success for later runs, if the inputs did not change while
-    they ran; forget the entries no longer needed."""
+    they ran."""
     if unchanged:
         for r in results:
             if r.ok and r.page_written and r.reused_from is None:
                 store.save(r.job, keys[r.job.label], _files(r.job.figures))
-    store.prune(keys.values())
+
+
+def _with_page(result: Result, store: reuse.Store, pages: dict[str, str], building: Path) -> Result:
+    """The result, its page put in place from the store if it was kept."""
+    if store.restore_files(pages[result.job.label], building):
+        return replace(result, page_written=True)
+    return result
 
 
 def _files(folder: Path) -> list[Path]:
@@ -142,17 +162,19 @@ def execute_and_render(
     """The jobs of ``todo`` on a pool of threads, each page rendered as soon as its notebook is
     done and its figures copied to its language's folder; the pages of the ``reused`` jobs
     rendered meanwhile; the results in plan order."""
-    results: list[Result] = []
+    results: list[Result] = [r for r in reused if r.page_written]
+    unrendered = [r for r in reused if not r.page_written]
     if not todo:
-        renderer = render.PageRenderer(plan.with_code)
-        results = [render.render_page(r, plan, renderer) for r in reused]
+        if unrendered:
+            renderer = render.PageRenderer(plan.with_code)
+            results += [render.render_page(r, plan, renderer) for r in unrendered]
         return sorted(results, key=lambda r: plan.work.index(r.job))
     preload()
     work = replace(plan, work=tuple(todo))
     with Progress(len(todo), stream) as progress, Pool(work, progress, keys) as pool:
         # Built while the first kernels start: nbconvert's templates take a second.
         renderer = render.PageRenderer(plan.with_code)
-        results = [render.render_page(r, plan, renderer) for r in reused]
+        results += [render.render_page(r, plan, renderer) for r in unrendered]
         for executed in pool.completed():
             result = render.render_page(executed, plan, renderer)
             if result.job.figures.is_dir():

@@ -37,19 +37,34 @@ WORDS = {
 }
 
 
-def write_site(plan: Plan, results: Sequence[Result], dataset_version: str) -> Path:
+def write_site(
+    plan: Plan, results: Sequence[Result], dataset_version: str, *, shared_done: bool = False
+) -> Path:
     """Every page of the report but the notebooks' (already written), in
-    ``<output>/.building``; returns its ``index.html``."""
+    ``<output>/.building``; returns its ``index.html``. ``shared_done``: the pages made from the
+    dataset alone (:func:`shared_pages`) are already there, reused from an earlier run."""
     out = plan.output / BUILDING
     ds = data.load()
     for lang in plan.langs:
         folder = _figures_inside(plan, lang, out)
         layout = _layout(plan, lang)
-        sources.write_pages(ds, out / lang / "sources", lang, layout)
-        facts.write_page(ds, out / lang, lang, layout | {"here": "facts.html"})
-        corrections.write_page(ds, out / lang, lang, layout | {"here": "corrections.html"})
+        if not shared_done:
+            sources.write_pages(ds, out / lang / "sources", lang, layout)
+            facts.write_page(ds, out / lang, lang, layout | {"here": "facts.html"})
+            corrections.write_page(ds, out / lang, lang, layout | {"here": "corrections.html"})
         _write_front(plan, results, ds, lang, folder, dataset_version)
     return _write_chooser(plan, out)
+
+
+def shared_pages(plan: Plan) -> list[Path]:
+    """The pages :func:`write_site` makes from the dataset alone: the source pages, the fact
+    explorer and the corrections of each language."""
+    out = plan.output / BUILDING
+    found: list[Path] = []
+    for lang in plan.langs:
+        found += sorted((out / lang / "sources").glob("*.html"))
+        found += [out / lang / "facts.html", out / lang / "corrections.html"]
+    return found
 
 
 def _figures_inside(plan: Plan, lang: str, out: Path) -> Path:
