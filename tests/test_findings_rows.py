@@ -1,7 +1,8 @@
 """Findings that cite their rows: a notebook's opening findings (the markdown cell with
 **Findings.** / **Résultats.**) names in its metadata (musk_openai.rows) the rows it rests on;
 those ids exist, and every number in the sentence is in the cited rows (a value, a date, an
-excerpt, a label or a note) or is a source id, a count of cited things, or a year of the window."""
+excerpt, a label or a note), a ratio of two cited figures, a source id, a count of cited things, or
+a year of the window."""
 
 from __future__ import annotations
 
@@ -14,7 +15,14 @@ import pytest
 from musk_openai.dataset import data
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-CITED = ["02-funding-sources", "03-dispute-timeline", "04-contested-figures"]
+CITED = [
+    "01-valuation-growth",
+    "02-funding-sources",
+    "03-dispute-timeline",
+    "04-contested-figures",
+    "05-sources",
+    "06-the-lawsuits",
+]
 
 
 def _cells(name: str) -> list[dict]:
@@ -30,6 +38,17 @@ def _row_text(ds: data.Dataset, rid: str) -> str:
         v = float(row["value"])
         text += f" {v:g} {v / 1e6:g} {v / 1e9:g}".replace(".", ",") + f" {v / 1e9:g}"
     return text
+
+
+def _ratios(ds: data.Dataset, rows: list[str]) -> set[str]:
+    """What a finding may compute from its figures: each ratio of two, to two decimals."""
+    values = [float(v) for v in ds.figures.loc[ds.figures["id"].isin(rows), "value"]]
+    found = set()
+    for a in values:
+        for b in values:
+            if b and a != b:
+                found |= {f"{a / b:.2f}", f"{a / b:.2f}".replace(".", ",")}
+    return found
 
 
 def _numbers(text: str) -> list[str]:
@@ -50,6 +69,7 @@ def test_findings_cite_rows_that_exist_and_hold_their_numbers(ds: data.Dataset, 
         assert rows and set(rows) <= ids, (name, c["id"], set(rows) - ids)
         cited = " ".join(_row_text(ds, r) for r in rows)
         allowed = set(_numbers(cited)) | {"2015", "2024"} | {str(i) for i in range(1, 10)}
+        allowed |= _ratios(ds, rows)
         text = "".join(c["source"])
         missing = [n for n in _numbers(text) if n not in allowed]
         assert missing == [], (name, c["id"], missing)
