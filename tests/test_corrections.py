@@ -123,3 +123,37 @@ def test_dataset_is_2_1_0(ds: data.Dataset) -> None:
     citation = (data_dir().parent / "CITATION.cff").read_text(encoding="utf-8")
     assert "\nversion: 2.1.0\n" in citation
     assert "## 2.1.0" in (data_dir().parent / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def test_the_public_record_is_apart_cited_twice_and_settles_real_rows(ds: data.Dataset) -> None:
+    """data/record.csv: facts from outside the five articles, each with two references from two
+    publishers, each naming press rows about the same fact; the press tables hold none of it."""
+    record = ds.record
+    assert len(record) >= 3
+    hosts = record["ref1_url"].str.extract(r"https://([^/]+)")[0]
+    assert (hosts != record["ref2_url"].str.extract(r"https://([^/]+)")[0]).all()
+    assert (record["ref1_publisher"] != record["ref2_publisher"]).all()
+    filed = record[(record["fact"] == "lawsuit_filed") & (record["date"] != "")]
+    assert list(filed["date"]) == ["2024-02-29"]
+    # the press rows keep their own dates: S001's month stays March, with its note
+    e27 = ds.events.set_index("id").loc["E27"]
+    assert e27["date"] == "2024-03" and "R01" in e27["note"] and "contradicts" in e27["note"]
+    for table in (ds.figures, ds.events, ds.claims):
+        assert not table["excerpt"].str.contains("29 février|Feb. 29").any()
+
+
+def test_a_record_row_that_settles_another_fact_or_one_publisher_twice_is_refused(
+    data_copy: Path,
+) -> None:
+    path = data_copy / "record.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(",E33,", ",E27,", 1), encoding="utf-8")
+    with pytest.raises(data.DataError, match=r"column 'settles': 'E27': its subject is"):
+        data.load(data_copy)
+    lines = text.splitlines(keepends=True)
+    r03 = next(i for i, line in enumerate(lines) if line.startswith("R03,"))
+    reuters = "https://www.staradvertiser.com/2024/06/11/breaking-news/"
+    lines[r03] = lines[r03].replace(reuters, "https://cryptoslate.com/", 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(data.DataError, match="two publishers"):
+        data.load(data_copy)

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from musk_openai.dataset import dates
 
-TABLES = ("sources", "figures", "events", "members", "claims", "disputes", "corrections")
+TABLES = (
+    "sources", "figures", "events", "members", "claims", "disputes", "corrections", "record",
+)  # fmt: skip
 
 # -- the vocabularies -------------------------------------------------------------------------
 
@@ -69,7 +71,11 @@ CORRECTION_CHANGES = ["edited", "added", "removed"]
 
 ID = {"sources": r"S[0-9]{3}", "figures": r"F[0-9]{2,3}", "events": r"E[0-9]{2,3}",
       "members": r"M[0-9]{2,3}", "claims": r"C[0-9]{2,3}",
-      "corrections": r"K[0-9]{3,4}"}  # fmt: skip
+      "corrections": r"K[0-9]{3,4}", "record": r"R[0-9]{2}"}  # fmt: skip
+#: A web address of a reference (the public record's two references per fact).
+URL = r"https://[^\s]+"
+#: A plain day (the public record gives days), or nothing.
+DAY = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 MAX_EXCERPT = 200
 SNAKE_CASE = r"[a-z0-9_]+"
 SOURCE_FILE = r"[0-9]{3}_[0-9a-f]{16}\.txt"
@@ -248,6 +254,25 @@ SPEC: dict[str, Table] = {
             Column("new_value", "the cell after (empty for a row added or removed)", required=False),
             Column("reason", "why, quoting the French words of the text that justify it"),
             Column("dataset_version", "the dataset version that ships the correction", pattern=SEMVER, pattern_error="a version such as 2.1.0"),
+        ),
+    ),
+    "record": Table(
+        "Public record",
+        "Facts of the public record that settle a contradiction of the press rows, from outside the five articles: each stated by two independent references, cited by address (no sentence copied). Kept apart from the press tables.",
+        (
+            Column("id", "stable id of the row", pattern=ID["record"], pattern_error=f"id must look like {ID['record']}", unique=True),
+            Column("fact", "the subject of the press rows it settles (lawsuit_filed...)", pattern=SNAKE_CASE, pattern_error="snake_case key"),
+            Column("value", "what the record says, when it is not a date (a court)", required=False),
+            Column("date", "the day, when the fact is a date", required=False, pattern=DAY, pattern_error="a day, YYYY-MM-DD"),
+            Column("date_precision", "day, or none when the fact is not a date", enum=["day", "none"]),
+            Column("label_fr", "the fact in French, in our words"),
+            Column("label_en", "the fact in English, in our words"),
+            Column("ref1_url", "the first reference's address", pattern=URL, pattern_error="an https:// address"),
+            Column("ref1_publisher", "who publishes the first reference, and when"),
+            Column("ref2_url", "the second reference's address, from another publisher", pattern=URL, pattern_error="an https:// address"),
+            Column("ref2_publisher", "who publishes the second reference, and when"),
+            Column("settles", "the press rows it confirms or contradicts, ;-separated (events.id...)", row_rules=True),
+            Column("note", "what the record confirms or contradicts in those rows, and what is left out"),
         ),
     ),
 }

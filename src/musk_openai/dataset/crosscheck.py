@@ -154,12 +154,39 @@ def _correction_problems(tables: Mapping[str, Table]) -> list[Problem]:
     return out
 
 
+def _record_problems(tables: Mapping[str, Table]) -> list[Problem]:
+    """Every press row a fact of the record settles exists, and is about the same fact."""
+    record = tables["record"]
+    subjects = {
+        rid: subject
+        for name in ("figures", "events", "claims")
+        for rid, subject in zip(
+            tables[name].frame["id"], tables[name].frame["subject"], strict=True
+        )
+    }
+    out: list[Problem] = []
+    for i, r in enumerate(record.frame.itertuples(index=False)):
+        for rid in (x.strip() for x in str(r.settles).split(";")):
+            if subjects.get(rid) != r.fact:
+                what = "no such row" if rid not in subjects else f"its subject is {subjects[rid]}"
+                out.append(
+                    Problem(
+                        record.lines[i],
+                        f"{record.where(i)}, column 'settles': {rid!r}: {what}; a fact of the "
+                        f"record settles rows of figures, events or claims about {r.fact}.",
+                    )
+                )
+    return out
+
+
 def cross_table(tables: Mapping[str, Table]) -> dict[str, list[Problem]]:
     """Every problem across tables, by table (only tables with problems)."""
     out: dict[str, list[Problem]] = {name: [] for name in tables}
     out["disputes"] += _dispute_problems(tables)
     if "corrections" in tables:
         out["corrections"] += _correction_problems(tables)
+    if "record" in tables:
+        out["record"] += _record_problems(tables)
     cited = {
         s for t in ("figures", "events", "members", "claims") for s in tables[t].frame["source_id"]
     }

@@ -49,6 +49,8 @@ class Dataset:
     folder: Path
     #: The corrections log (corrections.csv): every cell changed since the first release.
     corrections: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: The public record (record.csv): facts from outside the five articles, two references each.
+    record: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def version(self) -> str:
@@ -117,6 +119,7 @@ def _validate_all(root: Path, tables: Mapping[str, Table], files: Mapping[str, b
     subjects = {name: list(t[name].frame["subject"]) for name in ("figures", "events", "claims")}
     _validate(t["disputes"], schema.disputes_schema(subjects))
     _validate(t["corrections"], schema.corrections_schema())
+    _validate(t["record"], schema.record_schema())
     for name, problems in schema.cross_table(tables).items():
         raise loading.error(f"{rel(tables[name].path)} failed validation", problems, _FIX)
 
@@ -182,7 +185,10 @@ def _typed(root: Path, tables: Mapping[str, Table], texts: dict[str, str]) -> Da
         disputes.loc[disputes["table"] == "claims", "subject"]
     )
     corrections = _categorize(tables["corrections"].frame, {"change": lo.CORRECTION_CHANGES})
-    return Dataset(sources, figures, events, members, claims, disputes, texts, root, corrections)
+    record = tables["record"].frame.copy()
+    return Dataset(
+        sources, figures, events, members, claims, disputes, texts, root, corrections, record
+    )
 
 
 def load(folder: str | os.PathLike[str] | None = None) -> Dataset:

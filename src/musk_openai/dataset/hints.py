@@ -11,6 +11,16 @@ from musk_openai.dataset import dates
 #: What to tell the user for each named check:
 #: (column it concerns, what is wrong and how to fix it).
 HINTS: dict[str, tuple[str, str]] = {
+    "record_date_matches_precision": (
+        "date",
+        "a fact of the record that is a date gives its day (YYYY-MM-DD) with date_precision "
+        "day; any other fact leaves date empty, with date_precision none",
+    ),
+    "record_references_independent": (
+        "ref2_url",
+        "the two references must come from two publishers (two sites): one copy of an article "
+        "twice is one reference",
+    ),
     "correction_field_given": (
         "field",
         "an edited cell names its column in field; a row added or removed leaves field empty",

@@ -102,7 +102,8 @@ def _column(spec: Column) -> pa.Column:
     elif spec.enum is not None:
         checks.append(_one_of(spec.enum if spec.required else ["", *spec.enum]))
     elif spec.pattern is not None and spec.pattern_error is not None:
-        checks.append(pa.Check.str_matches(rf"^{spec.pattern}$", error=spec.pattern_error))
+        pattern = spec.pattern if spec.required else f"(?:{spec.pattern})?"
+        checks.append(pa.Check.str_matches(rf"^{pattern}$", error=spec.pattern_error))
     elif spec.required:
         checks.append(_required())
     if spec.max_length is not None:
@@ -296,4 +297,29 @@ def corrections_schema() -> pa.DataFrameSchema:
         strict=True,
         ordered=True,
         name="corrections",
+    )
+
+
+def record_schema() -> pa.DataFrameSchema:
+    """The public record: a date only for a day (precision ``day``), two references from two
+    publishers."""
+
+    def dated(df: pd.DataFrame) -> pd.Series:
+        return (df["date"].str.strip() != "") == (df["date_precision"] == "day")
+
+    def independent(df: pd.DataFrame) -> pd.Series:
+        return (df["ref1_publisher"] != df["ref2_publisher"]) & (
+            df["ref1_url"].str.extract(r"https://([^/]+)")[0]
+            != df["ref2_url"].str.extract(r"https://([^/]+)")[0]
+        )
+
+    return pa.DataFrameSchema(
+        _columns("record"),
+        checks=[
+            _row_check("record_date_matches_precision", dated),
+            _row_check("record_references_independent", independent),
+        ],
+        strict=True,
+        ordered=True,
+        name="record",
     )
