@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -19,18 +20,29 @@ from musk_openai.story.params import DEFAULTS
 GAP, MARGIN = pd.Timedelta(days=40), pd.Timedelta(days=60)
 
 
-def _event(ax: Axes, y: float, r: pd.Series, lo: pd.Timestamp, span_days: int) -> None:
+#: The axes' width in inches, and what a character of the labels takes (10 pt, DejaVu Sans).
+AXES_INCHES, CHAR_INCHES = 9.4, 0.074
+
+
+def _event(ax: Axes, y: float, r: pd.Series, lo: pd.Timestamp, hi: pd.Timestamp) -> None:
     """One event over its whole span (a dot for a day, a bar over its month or year, a hatched
-    bar over an interval: :func:`_common.span`); its label on the side with more room."""
+    bar over an interval: :func:`_common.span`); its label on the side with more room, wrapped
+    to the room there, never cut by the edge."""
     colour = style.KIND_COLOURS[str(r["kind"])]
     # Timestamps, drawn on the date axis (matplotlib converts them; its stubs want numbers).
     spanned: Any = _common.span(ax, y, r["date_start"], r["date_end"], r["date_precision"], colour,
                                 r["date_qualifier"])  # fmt: skip
     s0, s1 = spanned
     text = f"{r['label']} — {r['when']} · {r['source_ids']}"
-    right = (s0 - lo).days < span_days * 0.5
-    ax.text(s1 + GAP if right else s0 - GAP, y, text, ha="left" if right else "right",
-            va="center", fontsize=10, color=style.INK)  # fmt: skip
+    first, last = lo - MARGIN, hi + MARGIN
+    days = (last - first).days
+    room_right = (last - (s1 + GAP)).days / days * AXES_INCHES
+    room_left = ((s0 - GAP) - first).days / days * AXES_INCHES
+    right = room_right >= room_left
+    width = max(24, int((room_right if right else room_left) / CHAR_INCHES))
+    ax.text(s1 + GAP if right else s0 - GAP, y, textwrap.fill(text, width),
+            ha="left" if right else "right", va="center", fontsize=10, color=style.INK,
+            linespacing=1.0)  # fmt: skip
 
 
 def _legend(fig: Figure, rows: pd.DataFrame, lang: str) -> None:
@@ -75,7 +87,7 @@ def dispute_timeline(
     fig.subplots_adjust(top=1 - 1.8 / height, bottom=0.95 / height, left=0.03, right=0.97)
     y = np.arange(n)[::-1]
     for yi, (_, r) in zip(y, rows.iterrows(), strict=True):
-        _event(ax, yi, r, lo, (hi - lo).days)
+        _event(ax, yi, r, lo, hi)
     ax.set_xlim(lo - MARGIN, hi + MARGIN)  # type: ignore[arg-type]
     _common.time_axis(ax, lo, hi, lang)
     ax.set_yticks([])
