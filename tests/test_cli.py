@@ -188,6 +188,7 @@ def test_console_script_runs_a_report(nbs: Path, tmp_path: Path) -> None:
     assert sorted(p.name for p in (out / "en").iterdir()) == [
         "02-funding-sources.html",
         "02-funding-sources.ipynb",
+        "corrections.html",
         "facts.html",
         "index.html",
         "sources",

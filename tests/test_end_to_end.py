@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from musk_openai.dataset import data
 from musk_openai.paths import FIGURES_DIR, PROJECT_ROOT
 from musk_openai.report import runner
 
@@ -30,9 +31,13 @@ def test_full_report_has_every_page(full_report: tuple[runner.Report, Path]) -> 
     result, tmp = full_report
     assert result.exit_code == 0
     assert (tmp / "reports" / "index.html").is_file()
-    for lang in ("fr", "en"):  # 7 notebooks, the front page, the fact explorer; 5 sources
-        assert len(list((tmp / "reports" / lang).glob("*.html"))) == 7 + 2
-        assert len(list((tmp / "reports" / lang / "sources").glob("S*.html"))) == 5
+    notebooks = sorted(p.stem for p in (PROJECT_ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+    sources = sorted(str(s) for s in data.load().sources["source_id"])
+    for lang in ("fr", "en"):  # every notebook, the front page, the explorer, the corrections
+        pages = {p.stem for p in (tmp / "reports" / lang).glob("*.html")}
+        assert pages == {*notebooks, "index", "facts", "corrections"}
+        found = sorted(p.stem for p in (tmp / "reports" / lang / "sources").glob("S*.html"))
+        assert found == sources
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

@@ -99,7 +99,8 @@ def lang_of(page: Path, folder: Path) -> str | None:
 def test_layout(report: Path) -> None:
     for lang in LANGS:
         names = sorted(p.relative_to(report / lang).as_posix() for p in html_pages(report / lang))
-        expected = ["01-figure.html", "02-plain.html", "facts.html", "index.html"]
+        expected = ["01-figure.html", "02-plain.html", "corrections.html", "facts.html"]
+        expected.append("index.html")
         assert names == sorted(expected + [f"sources/S00{i}.html" for i in range(5)])
     assert (report / "index.html").is_file()
 
