@@ -347,6 +347,10 @@ def test_corrections_page_lists_every_change_with_its_sentence(
     else:  # written in English around the French words: said so to a screen reader
         assert all(r.get("lang") == "en" for r in reasons)
     assert "label_fr" not in page.get_text()  # column names in words
+    anchored = {tr["id"] for tr in rows if tr.has_attr("id")}
+    assert anchored == set(ds.corrections["row_id"])  # corrections.html#F03: a row's changes
+    quotes = [q for r in reasons for q in r.find_all("span", lang="fr")]
+    assert quotes and all(q.get_text().startswith("«\u202f") for q in quotes)
     front = soup(site_pages / lang / "index.html")
     assert front.find("a", href="corrections.html") is not None
 

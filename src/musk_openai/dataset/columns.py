@@ -62,6 +62,8 @@ LANGUAGES = ["fr", "en"]
 #: The language corrections.csv's reasons and notes are written in (around the French words
 #: they quote).
 CORRECTIONS_LANGUAGE = "en"
+#: The language of the five articles, and so of every excerpt and quotation.
+ARTICLES_LANGUAGE = "fr"
 #: The tables a correction can concern, and what it does to a row.
 CORRECTED_TABLES = ["sources", "figures", "events", "members", "claims", "disputes"]
 CORRECTION_CHANGES = ["edited", "added", "removed"]

@@ -1,19 +1,30 @@
 """The corrections page, ``<lang>/corrections.html``: every change made to the dataset since its
-first release (``corrections.csv``), newest version first, each row linked to its sentence on the
-source page when that page anchors it. Every word of the page is in texts.toml
-(``report.corrections``); the reasons are written in English around the French words they quote,
-and marked so (``lang="en"``) on pages of another language.
+first release (``corrections.csv``), newest version first, each row's changes together, each
+row linked to its sentence on the source page when that page anchors it (``#F03``: every row's
+first change is an anchor too, ``corrections.html#F03``).
+
+Every word of the page is in texts.toml (``report.corrections``). The notes and reasons of the
+log are written in English around the French words they quote: each cell says its language, and
+each French quotation inside English text is marked ``lang="fr"``; French quotation marks get
+their no-break spaces.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from markupsafe import Markup, escape
 
-from musk_openai.dataset.columns import CORRECTIONS_LANGUAGE, LANGUAGES
+from musk_openai.dataset.columns import (
+    ARTICLES_LANGUAGE,
+    CORRECTIONS_LANGUAGE,
+    LANGUAGES,
+    TABLES,
+)
 from musk_openai.dataset.data import Dataset
 from musk_openai.report.site import jinja
 from musk_openai.story import i18n
@@ -22,19 +33,29 @@ from musk_openai.story import i18n
 REASONS_LANG = CORRECTIONS_LANGUAGE
 #: The tables whose rows are anchored on the source pages (claims are not yet).
 WITH_SOURCE = ("figures", "events", "members")
+#: A French quotation, « … », with what surrounds its marks.
+QUOTE = re.compile(r"«\s*(.*?)\s*»", re.S)
+FRENCH = ARTICLES_LANGUAGE
 
 
 @dataclass(frozen=True)
 class Change:
-    version: str
     row: str
     href: str | None
+    #: The row's first change: the page's anchor for it.
+    anchor: str | None
     what: str
-    before: str
-    after: str
-    reason: str
-    #: The language of the values before and after: French for a French label or an excerpt.
+    before: Markup
+    after: Markup
+    reason: Markup
+    #: The language of the values before and after (French for a French label or an excerpt).
     values_lang: str
+
+
+@dataclass(frozen=True)
+class Version:
+    version: str
+    changes: list[Change]
 
 
 def corrected_rows(ds: Dataset) -> set[str]:
@@ -54,44 +75,83 @@ def _sources(ds: Dataset) -> dict[str, str]:
     return found
 
 
-def changes(ds: Dataset, lang: str) -> list[Change]:
-    """Every correction, in ``lang``, newest version first, then in the log's order."""
-    where = _sources(ds)
-    out = []
-    log = ds.corrections.assign(_order=range(len(ds.corrections)))
-    for _, c in log.sort_values(["dataset_version", "_order"], ascending=[False, True]).iterrows():
-        change = str(c["change"])
-        if change == "edited":
-            what = i18n.t(f"report.corrections.fields.{c['field']}", lang)
-        else:
-            what = i18n.t(f"report.corrections.{change}", lang)
-        source = where.get(str(c["row_id"]))
-        href = f"sources/{source}.html#{c['row_id']}" if source and change != "removed" else None
-        out.append(
-            Change(
-                version=str(c["dataset_version"]),
-                row=str(c["row_id"]),
-                href=href,
-                what=what,
-                before=_value(c["old_value"], lang),
-                after=_value(c["new_value"], lang),
-                reason=str(c["reason"]),
-                values_lang=_language_of(str(c["field"])),
-            )
-        )
-    return out
+def _labels(ds: Dataset, lang: str) -> dict[str, str]:
+    """Each row's label in ``lang`` (a row added shows what it says)."""
+    found: dict[str, str] = {}
+    for table in ("figures", "events", "claims"):
+        frame = getattr(ds, table)
+        found |= dict(zip(frame["id"], frame[f"label_{lang}"], strict=True))
+    return found
 
 
 def _language_of(field: str) -> str:
     """The language of a column's values: its suffix for a label or question (``label_fr``),
-    else that of the notes."""
+    French for an excerpt, else that of the notes."""
     suffix = field.rsplit("_", 1)[-1]
-    return suffix if suffix in LANGUAGES else REASONS_LANG
+    if suffix in LANGUAGES:
+        return suffix
+    return FRENCH if field == "excerpt" else REASONS_LANG
 
 
-def _value(value: Any, lang: str) -> str:
-    text = "" if pd.isna(value) else str(value)
-    return text if text.strip() else i18n.t("report.none", lang)
+def marked(text: str, text_lang: str) -> Markup:
+    """``text`` as HTML: escaped, French quotation marks with no-break spaces, and each French
+    quotation inside text of another language marked ``lang="fr"``."""
+    out: list[str] = []
+    last = 0
+    for m in QUOTE.finditer(text):
+        out.append(str(escape(text[last : m.start()])))
+        quoted = f"«\u202f{escape(m.group(1))}\u202f»"
+        out.append(quoted if text_lang == FRENCH else f'<span lang="fr">{quoted}</span>')
+        last = m.end()
+    out.append(str(escape(text[last:])))
+    return Markup("".join(out))
+
+
+def versions(ds: Dataset, lang: str) -> list[Version]:
+    """Every correction in ``lang``: the newest version first; in a version, table by table,
+    each row's changes together."""
+    where, labels = _sources(ds), _labels(ds, lang)
+    none = i18n.t("report.corrections.empty", lang)
+    log = ds.corrections.assign(
+        _order=range(len(ds.corrections)),
+        _table=[TABLES.index(str(t)) for t in ds.corrections["table"]],
+    )
+    out: list[Version] = []
+    seen: set[str] = set()
+    ordered = log.sort_values(["dataset_version", "_table", "row_id", "_order"])
+    for version, rows in reversed(list(ordered.groupby("dataset_version", sort=True))):
+        changes = []
+        for _, c in rows.iterrows():
+            change, row = str(c["change"]), str(c["row_id"])
+            field = str(c["field"])
+            if change == "edited":
+                what = i18n.t(f"report.corrections.fields.{field}", lang)
+            else:
+                what = i18n.t(f"report.corrections.{change}", lang)
+            values_lang = _language_of(field) if change == "edited" else lang
+            before, after = _text(c["old_value"]), _text(c["new_value"])
+            if change == "added":
+                after = labels.get(row, "")
+            source = where.get(row)
+            changes.append(
+                Change(
+                    row=row,
+                    href=f"sources/{source}.html#{row}" if source and change != "removed" else None,
+                    anchor=None if row in seen else row,
+                    what=what,
+                    before=marked(before, values_lang) if before else Markup(escape(none)),
+                    after=marked(after, values_lang) if after else Markup(escape(none)),
+                    reason=marked(str(c["reason"]), REASONS_LANG),
+                    values_lang=values_lang,
+                )
+            )
+            seen.add(row)
+        out.append(Version(str(version), changes))
+    return out
+
+
+def _text(value: Any) -> str:
+    return "" if pd.isna(value) else str(value).strip()
 
 
 def write_page(ds: Dataset, folder: Path, lang: str, layout: dict[str, Any]) -> Path:
@@ -100,7 +160,7 @@ def write_page(ds: Dataset, folder: Path, lang: str, layout: dict[str, Any]) -> 
     def word(key: str, **fields: object) -> str:
         return i18n.t(f"report.corrections.{key}", lang, **fields)
 
-    rows = changes(ds, lang)
+    found = versions(ds, lang)
     html = (
         jinja.templates()
         .get_template("corrections.html.j2")
@@ -108,11 +168,11 @@ def write_page(ds: Dataset, folder: Path, lang: str, layout: dict[str, Any]) -> 
             **layout,
             root="",
             wide=True,
-            title=word("heading"),
-            intro=word("intro", n=len(rows)),
-            headers=[word(f"columns.{c}") for c in ("version", "row", "what", "before", "after")]
-            + [word("columns.reason")],
-            changes=rows,
+            title=word("page_title"),
+            heading=word("heading"),
+            intro=word("intro", n=len(ds.corrections)),
+            headers=[word(f"columns.{c}") for c in ("row", "what", "before", "after", "reason")],
+            versions=[(v, word("version", version=v.version)) for v in found],
             reasons_lang=REASONS_LANG if REASONS_LANG != lang else None,
         )
     )

@@ -87,7 +87,7 @@ def frame(ds: Dataset, lang: str) -> pd.DataFrame:
                 cell(row.asserted_by),
                 cell(row.source_id, href=f"sources/{row.source_id}.html"),
                 cell(yes if row.contested else no),
-                cell(yes, href="corrections.html") if row.id in corrected else cell(no),
+                cell(yes if row.id in corrected else no),
                 cell(row.excerpt, lang=languages.get(row.source_id)),
             ]
         )

@@ -23,6 +23,7 @@ from musk_openai.story import i18n
 WORDS = {
     "sources": "report.sources.heading",
     "facts": "report.facts.heading",
+    "corrections": "report.corrections.heading",
     "contents": "report.contents",
     "download": "report.download",
     "read_page": "report.read_page",
