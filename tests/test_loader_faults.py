@@ -484,3 +484,18 @@ def test_header_lines_are_the_schema_columns() -> None:
     }
     for table, sch in schemas.items():
         assert tuple(sch.columns) == loading.COLUMNS[table], table
+
+
+@pytest.mark.parametrize("broken", ["{ not json", '{"name": "musk-openai"}', None])
+def test_a_broken_or_missing_data_package_is_invalid_data(
+    data_copy: Path, broken: str | None
+) -> None:
+    """data/datapackage.json names the dataset's version, which every report shows: a copy
+    without it is refused like any other invalid data, before any kernel starts."""
+    package = data_copy / "datapackage.json"
+    if broken is None:
+        package.unlink()
+    else:
+        package.write_text(broken, encoding="utf-8")
+    with pytest.raises(data.DataError, match="datapackage.json: no dataset version"):
+        data.load(data_copy)

@@ -110,6 +110,7 @@ def _validate_all(root: Path, tables: Mapping[str, Table], files: Mapping[str, b
     from musk_openai.dataset import schema
 
     t = tables
+    dataset_version(root)  # the data package names the version: a DataError without it
     _validate(t["sources"], schema.sources_schema())
     texts = loading.texts_of(root, t["sources"], files, check=True)
     _validate(t["figures"], schema.figures_schema(texts))
