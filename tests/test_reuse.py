@@ -382,3 +382,20 @@ def test_without_a_cache_folder_nothing_is_reused(
     assert project.run()[1] == ALL
     monkeypatch.delenv("MUSK_OPENAI_NO_CACHE")
     assert project.run()[1] == set()
+
+
+def test_a_cache_that_cannot_be_written_turns_reuse_off_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache is an optimisation: a cache folder that cannot be made (here, under a file; a
+    full disk or a read-only home alike) never fails the report; the summary says why, once."""
+    nbs = tmp_path / "notebooks"
+    make_notebook(nbs, "00-a", "print(1)")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache would go")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker / "cache"))
+    report = runner.run_report(notebooks_dir=nbs, output=tmp_path / "out", lang="en", stream=None)
+    assert report.exit_code == 0
+    assert (tmp_path / "out" / "en" / "00-a.html").is_file()
+    said = runner.summary(report)
+    assert said.count("reuse off for this run") == 1 and "not-a-folder" in said

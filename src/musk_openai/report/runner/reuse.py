@@ -176,6 +176,15 @@ class Store:
         base = cache.cache_dir()
         where = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:16]
         self.root = base / RUNS / where if base is not None else None
+        #: Why nothing could be kept for later runs, if so (the run goes on without it).
+        self.problem: str | None = None
+
+    def _give_up(self, exc: OSError) -> None:
+        """The cache is an optimisation: a cache that cannot be written (a full disk, a
+        read-only home, no home) turns reuse off for this run, and says why once."""
+        where = exc.filename or self.root
+        self.problem = f"{exc.strerror or exc} ({where})"
+        self.root = None
 
     def restore(self, job: Job, key: str, figures_dir: Path) -> Restored | None:
         """Put the entry ``key`` in place for ``job`` (its executed notebook and figures), if it
@@ -236,7 +245,10 @@ class Store:
         except (OSError, ValueError, KeyError, TypeError):
             self._forget(key)
             return None
-        os.utime(self.root / key)  # most recently used
+        try:
+            os.utime(self.root / key)  # most recently used
+        except OSError:  # a read-only cache: still read, never pruned first
+            pass
         return found, made
 
     def _usable(self) -> bool:
@@ -260,9 +272,15 @@ class Store:
         same key is replaced)."""
         if self.root is None:
             return
-        files.private_folder(self.root)
-        if not self._usable():
-            return  # an entry written there would never be trusted
+        try:
+            files.private_folder(self.root)
+            if self._usable():  # else an entry written there would never be trusted
+                self._write_aside(key, what, found)
+        except OSError as exc:
+            self._give_up(exc)
+
+    def _write_aside(self, key: str, what: str, found: dict[str, Path]) -> None:
+        assert self.root is not None
         tmp = self.root / f".tmp-{os.getpid()}-{key}"
         shutil.rmtree(tmp, ignore_errors=True)
         try:
@@ -292,12 +310,16 @@ class Store:
             return
         keep = set(keep)
         rest = []
-        for entry in self.root.iterdir():
-            if entry.name.startswith(".tmp-"):  # a run that died (runs hold the folder's lock)
-                shutil.rmtree(entry, ignore_errors=True)
-            elif entry.name not in keep:
-                rest.append(entry)
-        rest.sort(key=lambda e: e.stat().st_mtime, reverse=True)
+        try:
+            for entry in self.root.iterdir():
+                if entry.name.startswith(".tmp-"):  # a run that died (runs hold the lock)
+                    shutil.rmtree(entry, ignore_errors=True)
+                elif entry.name not in keep:
+                    rest.append(entry)
+            rest.sort(key=lambda e: e.stat().st_mtime, reverse=True)
+        except OSError as exc:
+            self._give_up(exc)
+            return
         for entry in rest[others:]:
             shutil.rmtree(entry, ignore_errors=True)
 

@@ -32,6 +32,8 @@ class Report:
     seconds: float
     #: Where the run's pages are: the output folder, or its failed-run/ when a notebook failed.
     location: Path | None = None
+    #: Why nothing of this run was kept for reuse, if so (the summary says it, once).
+    cache_problem: str | None = None
 
     def final(self, path: Path) -> Path:
         """Where a file the run built (in ``<output>/.building``) ended up."""
@@ -113,7 +115,7 @@ def run_plan(plan: Plan, *, stream: IO[str] | None = sys.stderr) -> Report:
         for lg in plan.langs:
             files.copy_files(location / "figures" / lg, plan.figures_root / lg)
     seconds = time.perf_counter() - started
-    return Report(plan, tuple(results), location / "index.html", seconds, location)
+    return Report(plan, tuple(results), location / "index.html", seconds, location, store.problem)
 
 
 def restore(plan: Plan, store: reuse.Store, keys: dict[str, str]) -> list[Result]:
@@ -215,6 +217,8 @@ def summary(report: Report) -> str:
         )
         lines.append(f"executed ({len(ran)}): {_by_notebook(ran) or '-'}")
         lines.append("(--force executes every notebook)")
+    if report.cache_problem:
+        lines.append(f"reuse off for this run, the cache cannot be written: {report.cache_problem}")
     for r in report.failures:
         assert r.failure is not None
         lines.append(f"FAILED {r.job.notebook.path.name} ({r.job.lang}), {r.failure.describe()}")
