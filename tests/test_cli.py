@@ -195,3 +195,18 @@ def test_console_script_runs_a_report(nbs: Path, tmp_path: Path) -> None:
     ]
     executed = nbformat.read(out / "en" / "02-funding-sources.ipynb", as_version=4)
     assert any("2024-03" in o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
+
+
+def test_ctrl_c_before_the_run_is_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, nbs: Path, tmp_path: Path
+) -> None:
+    """Ctrl-C while the options are checked (the first seconds): exit 130, one line."""
+    from musk_openai.report import runner
+
+    def interrupted(**options: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "plan_report", interrupted)
+    code = cli.main(["report", "--notebooks-dir", str(nbs), "--output", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 130 and err == "musk-openai report: interrupted\n"

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from musk_openai import files, paths
-from musk_openai.dataset import cache, data
+from musk_openai.dataset import cache, data, loading
 
 FIGURES_HEADER = (
     "id,subject,kind,payer,payee,value,unit,bound,date,date_precision,date_basis,date_note,"
@@ -498,4 +498,14 @@ def test_a_broken_or_missing_data_package_is_invalid_data(
     else:
         package.write_text(broken, encoding="utf-8")
     with pytest.raises(data.DataError, match="datapackage.json: no dataset version"):
+        data.load(data_copy)
+
+
+def test_a_table_far_larger_than_a_hand_coded_one_is_refused_at_once(data_copy: Path) -> None:
+    """A 50 MB file of bad rows is not checked row by row (minutes): its size is refused."""
+    path = data_copy / "events.csv"
+    line = path.read_text(encoding="utf-8").splitlines()[1] + "\n"
+    with path.open("a", encoding="utf-8") as f:
+        f.write(line * (loading.MAX_TABLE_BYTES // len(line) + 1))
+    with pytest.raises(data.DataError, match=r"events.csv is [0-9.]+ MB: far larger"):
         data.load(data_copy)

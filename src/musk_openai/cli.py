@@ -163,7 +163,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
-    return handler(args)
+    try:
+        return handler(args)
+    except KeyboardInterrupt:  # before a run started (its own Ctrl-C is handled in the run)
+        print(f"musk-openai {args.command}: interrupted", file=sys.stderr)
+        return 130
 
 
 # -- musk-openai report -------------------------------------------------------------------------

@@ -49,6 +49,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {name: SPEC[name].names for name in TABLES
 
 #: The column that names a row in messages.
 ID_COLUMN = {"sources": "source_id", "disputes": "subject", "corrections": "correction_id"}
+#: A hand-coded table is a few dozen kilobytes: a file over this size is refused at once, before
+#: any of its rows is checked.
+MAX_TABLE_BYTES = 2_000_000
 #: At most this many problems are listed in one error.
 MAX_PROBLEMS = 20
 
@@ -252,6 +255,12 @@ def read_table(root: Path, name: str, raw: bytes | None) -> Table:
         if path.is_dir():
             raise DataError(f"{rel(path)} is a folder, not a file. {restore_hint(root, path.name)}")
         raise DataError(f"{rel(path)}: file not found. {restore_hint(root, path.name)}")
+    if len(raw) > MAX_TABLE_BYTES:
+        raise DataError(
+            f"{rel(path)} is {len(raw) / 1e6:.1f} MB: far larger than a hand-coded table of this "
+            f"dataset can be (at most {MAX_TABLE_BYTES // 1_000_000} MB). "
+            f"{restore_hint(root, path.name)}"
+        )
     text = raw.removeprefix(_BOM)  # Excel's "CSV UTF-8" starts with one: harmless
     rows = _rows(path, text.decode("utf-8", errors="surrogateescape"))
     if not rows:

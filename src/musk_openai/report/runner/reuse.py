@@ -174,7 +174,7 @@ class Store:
 
     def __init__(self, output: Path) -> None:
         base = cache.cache_dir()
-        where = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:16]
+        where = hashlib.sha256(os.fsencode(output.resolve())).hexdigest()[:16]  # any bytes
         self.root = base / RUNS / where if base is not None else None
         #: Why nothing could be kept for later runs, if so (the run goes on without it).
         self.problem: str | None = None
