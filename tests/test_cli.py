@@ -210,3 +210,15 @@ def test_ctrl_c_before_the_run_is_one_line(
     code = cli.main(["report", "--notebooks-dir", str(nbs), "--output", str(tmp_path / "o")])
     err = capsys.readouterr().err
     assert code == 130 and err == "musk-openai report: interrupted\n"
+
+
+def test_a_params_file_that_never_ends_is_refused(
+    capsys: pytest.CaptureFixture[str], nbs: Path, tmp_path: Path
+) -> None:
+    """--params-file /dev/zero: refused once its first 64 KB are read, not a MemoryError."""
+    code = cli.main(
+        ["report", "--notebooks-dir", str(nbs), "--output", str(tmp_path / "o")]
+        + ["--params-file", "/dev/zero"]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and "over 64 KB" in err and "Traceback" not in err
