@@ -8,8 +8,10 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import golden
 import pytest
 from bs4 import BeautifulSoup
 from helpers import FIGURE, make_tagged_notebook
@@ -17,6 +19,7 @@ from helpers import FIGURE, make_tagged_notebook
 from musk_openai.dataset import data
 from musk_openai.paths import PROJECT_ROOT
 from musk_openai.report import runner
+from musk_openai.report.runner import execute as runner_execute
 from musk_openai.report.site import cells, corrections, facts, figures, site, sources
 from musk_openai.report.types import BUILDING
 from musk_openai.story import i18n
@@ -48,10 +51,8 @@ def site_pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return plan.output / BUILDING
 
 
-@pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("pages")
-    nbs = root / "notebooks"
+def make_notebooks(nbs: Path) -> None:
+    """The two notebooks of the page tests (their executed copies: tests/golden/)."""
     make_tagged_notebook(
         nbs,
         "01-figure",
@@ -66,20 +67,36 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("code", 'print("hidden cell")', ["remove-cell"]),
     )
     make_tagged_notebook(nbs, "02-plain", ("md", "# Plain", []), ("code", "1 + 1", []))
-    result = runner.run_report(
-        notebooks_dir=nbs,
-        output=root / "out",
-        figures_root=root / "figures",
-        formats="png,svg",
-        dpi=60,
-        stream=None,
-    )
+
+
+def build_report(root: Path, execute: Any = None) -> Path:
+    """The report of the two notebooks, moved elsewhere (it must work from anywhere); executed
+    by ``execute`` in place of the runner's (the golden copies), else by real kernels."""
+    nbs = root / "notebooks"
+    make_notebooks(nbs)
+    with pytest.MonkeyPatch.context() as mp:
+        if execute is not None:
+            mp.setattr(runner_execute, "execute_job", execute)
+        result = runner.run_report(
+            notebooks_dir=nbs,
+            output=root / "out",
+            figures_root=root / "figures",
+            formats="png,svg",
+            dpi=60,
+            stream=None,
+        )
     assert result.exit_code == 0, runner.summary(result)
-    # the report is self-contained: it works from anywhere
     moved = root / "elsewhere" / "copy"
     shutil.copytree(root / "out", moved, ignore=shutil.ignore_patterns(".lock"))
     shutil.rmtree(root / "out")
     return moved
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report of the two notebooks, rendered from their golden executed copies: no kernel
+    (test_golden_notebooks_are_what_the_notebooks_compute checks that they are current)."""
+    return build_report(tmp_path_factory.mktemp("pages"), golden.execute)
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -95,7 +112,6 @@ def lang_of(page: Path, folder: Path) -> str | None:
     return first if first in LANGS else None
 
 
-@pytest.mark.kernel
 def test_layout(report: Path) -> None:
     for lang in LANGS:
         names = sorted(p.relative_to(report / lang).as_posix() for p in html_pages(report / lang))
@@ -105,7 +121,6 @@ def test_layout(report: Path) -> None:
     assert (report / "index.html").is_file()
 
 
-@pytest.mark.kernel
 def test_every_page_is_in_its_language(report: Path) -> None:
     words = i18n.texts()["report"]
     headings = ("title", "contents", "questions", "home", "read_page")
@@ -126,7 +141,6 @@ def test_every_page_is_in_its_language(report: Path) -> None:
             assert not found, f"{page}: {found}"
 
 
-@pytest.mark.kernel
 def test_page_keeps_its_language_cells_only(report: Path) -> None:
     fr, en = soup(report / "fr" / "01-figure.html"), soup(report / "en" / "01-figure.html")
     assert fr.title is not None and fr.title.get_text() == "Combien vaut OpenAI ?"
@@ -145,7 +159,6 @@ def test_page_keeps_its_language_cells_only(report: Path) -> None:
     ]
 
 
-@pytest.mark.kernel
 def test_readers_content_only(report: Path) -> None:
     for page in html_pages(report):
         doc = soup(page)
@@ -158,7 +171,6 @@ def test_readers_content_only(report: Path) -> None:
         assert "mathjax" not in page.read_text(encoding="utf-8").lower(), page
 
 
-@pytest.mark.kernel
 def test_tables_for_readers(report: Path) -> None:
     page = soup(report / "en" / "01-figure.html")
     table = page.select_one(".jp-RenderedHTMLCommon table")
@@ -188,7 +200,6 @@ def test_readable_tables_keeps_a_real_index() -> None:
     assert out("td")[1].get_text() == "S000, S002"
 
 
-@pytest.mark.kernel
 def test_every_image_has_alt_text(report: Path) -> None:
     for page in html_pages(report):
         for img in soup(page)("img"):
@@ -198,7 +209,6 @@ def test_every_image_has_alt_text(report: Path) -> None:
     assert shown is not None and shown.get("alt") == ALT
 
 
-@pytest.mark.kernel
 def test_front_page_figures_and_downloads(report: Path) -> None:
     for lang in LANGS:
         front = soup(report / lang / "index.html")
@@ -238,7 +248,6 @@ def targets(report: Path) -> list[tuple[Path, str]]:
     return found
 
 
-@pytest.mark.kernel
 def test_self_contained_every_link_resolves(report: Path) -> None:
     ids: dict[Path, set[str]] = {}
     for page, address in targets(report):
@@ -258,7 +267,6 @@ def test_self_contained_every_link_resolves(report: Path) -> None:
             assert parts.fragment in ids[target], (page, address)
 
 
-@pytest.mark.kernel
 def test_every_source_id_links_to_its_page(report: Path) -> None:
     for page in html_pages(report):
         doc = soup(page)
@@ -276,7 +284,6 @@ def expected_ids(ds: data.Dataset, source_id: str) -> set[str]:
     }
 
 
-@pytest.mark.kernel
 @pytest.mark.parametrize("lang", LANGS)
 def test_source_pages_highlight_every_excerpt(report: Path, ds: data.Dataset, lang: str) -> None:
     for source_id in ds.sources["source_id"]:
@@ -307,7 +314,6 @@ def test_overlapping_excerpts_merge() -> None:
     assert second[0].id is None and second[0].rows and second[0].pieces[0].text == "Delta"
 
 
-@pytest.mark.kernel
 @pytest.mark.parametrize("lang", LANGS)
 def test_facts_page_offline_and_in_its_language(report: Path, ds: data.Dataset, lang: str) -> None:
     html = (report / lang / "facts.html").read_text(encoding="utf-8")
@@ -367,3 +373,15 @@ def test_the_explorer_marks_corrected_rows(ds: data.Dataset) -> None:
     assert "corrected" in {
         facts.COLUMNS[i] for i in facts.datatable_options("en")["searchPanes"]["columns"]
     }
+
+
+@pytest.mark.kernel
+def test_golden_notebooks_are_what_the_notebooks_compute(tmp_path: Path) -> None:
+    """The executed copies the page tests render (tests/golden/) are what real kernels make of
+    the two notebooks today: same cells, same outputs (timings aside)."""
+    fresh = build_report(tmp_path)
+    for lang in LANGS:
+        for name in golden.NOTEBOOKS:
+            assert golden.outputs(fresh / lang / f"{name}.ipynb") == golden.outputs(
+                golden.golden_path(lang, name)
+            ), (lang, name, "run: python tests/golden.py")

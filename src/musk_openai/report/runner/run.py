@@ -168,7 +168,7 @@ def execute_and_render(
     unrendered = [r for r in reused if not r.page_written]
     if not todo:
         if unrendered:
-            renderer = render.PageRenderer(plan.with_code)
+            renderer = render.PageRenderer(plan.with_code, warm=False)
             results += [render.render_page(r, plan, renderer) for r in unrendered]
         return sorted(results, key=lambda r: plan.work.index(r.job))
     preload()

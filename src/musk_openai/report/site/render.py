@@ -27,7 +27,7 @@ from musk_openai.story import i18n
 class PageRenderer:
     """One nbconvert :class:`HTMLExporter`, built once, rendering self-contained pages."""
 
-    def __init__(self, with_code: bool) -> None:
+    def __init__(self, with_code: bool, *, warm: bool = True) -> None:
         import jinja2
         from nbconvert import HTMLExporter
 
@@ -44,7 +44,8 @@ class PageRenderer:
             theme="light",
         )
         self._lock = threading.Lock()
-        self._warm_up()
+        if warm:  # only worth it while kernels start; else the first page compiles them
+            self._warm_up()
 
     def _warm_up(self) -> None:
         """Render a small notebook once, while the first kernels start: the first page compiles
