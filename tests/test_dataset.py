@@ -290,6 +290,7 @@ def test_validated_dataset_cache(
     data._load_cached.cache_clear()
 
 
+@pytest.mark.slow
 def test_cache_hit_skips_pandera(data_copy: Path, tmp_path: Path) -> None:
     import subprocess
     import sys

@@ -113,6 +113,7 @@ def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     assert exc.value.code == 2
 
 
+@pytest.mark.slow
 def test_module_runs_as_a_script(tmp_path: Path) -> None:
     nb = _clean()
     nb.cells[2].execution_count = 1

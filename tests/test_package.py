@@ -75,6 +75,7 @@ def _edit(path: Path, row_id: str, column: str, value: str) -> None:
         csv.writer(f, lineterminator="\n").writerows(rows)
 
 
+@pytest.mark.slow
 def test_frictionless_reports_a_broken_copy(data_copy: Path) -> None:
     _edit(data_copy / "figures.csv", "F01", "source_id", "S999")
     _edit(data_copy / "events.csv", "E01", "kind", "party")
@@ -145,6 +146,7 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=10)
 
 
+@pytest.mark.slow
 def test_datasette_serves_the_database(tmp_path: Path) -> None:
     db = database.build_database(tmp_path / "musk-openai.db")
     meta = tmp_path / "metadata.json"
