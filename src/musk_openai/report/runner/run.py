@@ -4,13 +4,17 @@ and the whole report put in place only when every notebook succeeded (:mod:`.out
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
+import signal
 import sys
 import time
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Unpack
+from typing import IO, Any, Unpack
 
 from musk_openai import files, paths
 from musk_openai.dataset import data
@@ -168,8 +172,7 @@ def execute_and_render(
     unrendered = [r for r in reused if not r.page_written]
     if not todo:
         if unrendered:
-            renderer = render.PageRenderer(plan.with_code, warm=False)
-            results += [render.render_page(r, plan, renderer) for r in unrendered]
+            results += render_all(unrendered, plan)
         return sorted(results, key=lambda r: plan.work.index(r.job))
     preload()
     work = replace(plan, work=tuple(todo))
@@ -184,6 +187,36 @@ def execute_and_render(
             progress.finished(result.job.label, result.ok, result.seconds)
             results.append(result)
     return sorted(results, key=lambda r: plan.work.index(r.job))
+
+
+#: The renderer and plan the forked page renderers inherit (set before the fork).
+_FORKED: dict[str, Any] = {}
+
+
+def render_all(reused: Sequence[Result], plan: Plan) -> list[Result]:
+    """The pages of runs that were reused (a template or the CSS changed: no kernel runs), on
+    every CPU: the renderer is built once, then the process forks, each child rendering its share
+    of the pages (nothing runs but this: no thread, no kernel); one CPU, or no fork: in turn."""
+    renderer = render.PageRenderer(plan.with_code, warm=False)
+    cpus = min(os.cpu_count() or 1, 4)
+    if cpus < 2 or len(reused) < 4 or not hasattr(os, "fork"):
+        return [render.render_page(r, plan, renderer) for r in reused]
+    _FORKED.update(renderer=renderer, plan=plan)
+    context = multiprocessing.get_context("fork")
+    try:
+        with ProcessPoolExecutor(cpus, mp_context=context, initializer=_quiet) as pool:
+            return list(pool.map(_render_forked, reused))
+    finally:
+        _FORKED.clear()
+
+
+def _quiet() -> None:
+    """A forked renderer leaves Ctrl-C to the command, which stops the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _render_forked(result: Result) -> Result:
+    return render.render_page(result, _FORKED["plan"], _FORKED["renderer"])
 
 
 def dataset_version(inputs: reuse.Inputs) -> str:

@@ -37,7 +37,10 @@ class PageRenderer:
             template_name="lab",
             extra_loaders=[loader],
             template_file=f"musk_openai/{jinja.PAGE_TEMPLATE}",
-            embed_images=True,
+            # Outputs carry their images already (base64); only a Markdown image read from a
+            # file would need embedding, and the notebooks have none (a test checks that every
+            # image of a page is in it): no second parse of each page with BeautifulSoup.
+            embed_images=False,
             exclude_input=not with_code,
             exclude_input_prompt=not with_code,
             exclude_output_prompt=True,
