@@ -132,6 +132,60 @@ _DATE = (
     "interval, ../2023-03 no earlier bound), or empty when the text gives none"
 )
 
+
+def _id(table: str) -> Column:
+    return Column(
+        "id",
+        "stable id of the row",
+        pattern=ID[table],
+        pattern_error=f"id must look like {ID[table]}",
+        unique=True,
+    )
+
+
+def _subject() -> Column:
+    return Column(
+        "subject",
+        "what the row is about, named for what it is, never for a guessed year; rows sharing a subject are versions of the same fact",
+        pattern=SNAKE_CASE,
+        pattern_error="snake_case key",
+    )
+
+
+def _dated(date: str) -> tuple[Column, ...]:
+    """A date as honest as the text: the date, its shape, where it comes from, how it was read."""
+    return (
+        Column("date", date, required=False, pattern=EDTF_PATTERN),
+        Column(
+            "date_precision",
+            "the shape of the date: a month is never turned into a day",
+            enum=DATE_PRECISIONS,
+        ),
+        Column(
+            "date_basis",
+            "stated (in the text), relative (derived from « la semaine dernière », « un an plus tard »... and a stated anchor), publication (the article's own date: « aujourd'hui »), inferred, or none",
+            enum=DATE_BASES,
+        ),
+        Column(
+            "date_note",
+            "how a derived, uncertain or interval date was obtained, in the text's words",
+            required=False,
+        ),
+    )
+
+
+def _cited() -> tuple[Column, ...]:
+    """The article a row comes from, and the words of it that support the row."""
+    return (
+        Column("source_id", "the article it comes from (sources.source_id)", row_rules=True),
+        Column(
+            "excerpt",
+            "verbatim substring of that article that supports the row",
+            max_length=MAX_EXCERPT,
+        ),
+    )
+
+
 # fmt: off
 SPEC: dict[str, Table] = {
     "sources": Table(
@@ -158,21 +212,17 @@ SPEC: dict[str, Table] = {
         "Figures",
         "Amounts of money, stakes and counts, one row per version and per source. Rows sharing a subject are versions of the same figure. The loader adds date_start, date_end, date_qualifier and contested.",
         (
-            Column("id", "stable id of the row", pattern=ID["figures"], pattern_error=f"id must look like {ID['figures']}", unique=True),
-            Column("subject", "what the row is about, named for what it is, never for a guessed year; rows sharing a subject are versions of the same fact", pattern=SNAKE_CASE, pattern_error="snake_case key"),
+            _id("figures"),
+            _subject(),
             Column("kind", "investment (« investi »), donation (« don »), contribution (« apporté », « contribuant »: the text says neither gift nor investment), valuation, funding_round, pledge, lawsuit_claim, stake or count", enum=FIGURE_KINDS),
             Column("payer", "who pays (money), or empty", required=False),
             Column("payee", "who is paid, or whose stake it is (OpenAI for-profit arm)", required=False),
             Column("value", "a plain positive number in unit: 157000000000, not « 157 milliards »", number=True, row_rules=True),
             Column("unit", "USD, percent (49 means 49 %), or count", enum=UNITS),
             Column("bound", "exact; approximate (« une centaine »); upper_bound (« moins de » + number: the true value is below); lower_bound (« plus de » + number, or « des milliards »: above)", enum=BOUNDS),
-            Column("date", _DATE, required=False, pattern=EDTF_PATTERN),
-            Column("date_precision", "the shape of the date: a month is never turned into a day", enum=DATE_PRECISIONS),
-            Column("date_basis", "stated (in the text), relative (derived from « la semaine dernière », « un an plus tard »... and a stated anchor), publication (the article's own date: « aujourd'hui »), inferred, or none", enum=DATE_BASES),
-            Column("date_note", "how a derived, uncertain or interval date was obtained, in the text's words", required=False),
+            *_dated(_DATE),
             Column("asserted_by", "who makes the claim: article (the article's own voice) or a party it relays", enum=ASSERTORS),
-            Column("source_id", "the article it comes from (sources.source_id)", row_rules=True),
-            Column("excerpt", "verbatim substring of that article that supports the row", max_length=MAX_EXCERPT),
+            *_cited(),
             Column("label_fr", "short label in French, saying no more than the excerpt"),
             Column("label_en", "short label in English (our translation), saying no more than the excerpt"),
             Column("note", "anything a careful reader needs (what a bound means, how two versions differ)", required=False),
@@ -182,16 +232,12 @@ SPEC: dict[str, Table] = {
         "Events",
         "Dated events, one row per source that reports the event.",
         (
-            Column("id", "stable id of the row", pattern=ID["events"], pattern_error=f"id must look like {ID['events']}", unique=True),
-            Column("subject", "what the row is about, named for what it is, never for a guessed year; rows sharing a subject are versions of the same fact", pattern=SNAKE_CASE, pattern_error="snake_case key"),
+            _id("events"),
+            _subject(),
             Column("kind", "what kind of event", enum=EVENT_KINDS),
-            Column("date", _DATE, required=False, pattern=EDTF_PATTERN),
-            Column("date_precision", "the shape of the date: a month is never turned into a day", enum=DATE_PRECISIONS),
-            Column("date_basis", "stated (in the text), relative (derived from « la semaine dernière », « un an plus tard »... and a stated anchor), publication (the article's own date: « aujourd'hui »), inferred, or none", enum=DATE_BASES),
-            Column("date_note", "how a derived, uncertain or interval date was obtained, in the text's words", required=False),
+            *_dated(_DATE),
             Column("asserted_by", "who makes the claim: article (the article's own voice) or a party it relays", enum=ASSERTORS),
-            Column("source_id", "the article it comes from (sources.source_id)", row_rules=True),
-            Column("excerpt", "verbatim substring of that article that supports the row", max_length=MAX_EXCERPT),
+            *_cited(),
             Column("label_fr", "short label in French, saying no more than the excerpt"),
             Column("label_en", "short label in English (our translation), saying no more than the excerpt"),
             Column("note", "anything a careful reader needs", required=False),
@@ -201,12 +247,11 @@ SPEC: dict[str, Table] = {
         "Members",
         "Names listed with a figure: investors asked not to fund rivals, and the rivals.",
         (
-            Column("id", "stable id of the row", pattern=ID["members"], pattern_error=f"id must look like {ID['members']}", unique=True),
+            _id("members"),
             Column("figure_id", "the figure the name is listed with (figures.id)", row_rules=True),
             Column("member", "the name, as the article writes it"),
             Column("role", "investor (asked not to fund rivals) or rival (the company not to fund)", enum=MEMBER_ROLES),
-            Column("source_id", "the article it comes from (sources.source_id)", row_rules=True),
-            Column("excerpt", "verbatim substring of that article that supports the row", max_length=MAX_EXCERPT),
+            *_cited(),
             Column("note", "anything a careful reader needs", required=False),
         ),
     ),
@@ -214,18 +259,14 @@ SPEC: dict[str, Table] = {
         "Claims",
         "What each side alleges, asks and answers: one row per claim and per source.",
         (
-            Column("id", "stable id of the row", pattern=ID["claims"], pattern_error=f"id must look like {ID['claims']}", unique=True),
+            _id("claims"),
             Column("proceeding", "musk_v_openai_2024 (filed 2024, dropped June 2024), musk_v_openai_2024_refiled (August 2024), or empty (a public statement)", required=False, enum=PROCEEDINGS),
             Column("claimant", "who makes the claim", enum=CLAIMANTS, row_rules=True),
             Column("target", "against or about whom, ;-separated (OpenAI; Sam Altman); may be empty", required=False),
             Column("subject", "what it is about (founding_agreement, refund, microsoft_control...); rows sharing a subject are versions", pattern=SNAKE_CASE, pattern_error="snake_case key"),
             Column("stance", "what the claimant does with the claim", enum=STANCES),
-            Column("date", "when the claim was made: " + _DATE, required=False, pattern=EDTF_PATTERN),
-            Column("date_precision", "the shape of the date: a month is never turned into a day", enum=DATE_PRECISIONS),
-            Column("date_basis", "stated (in the text), relative (derived from « la semaine dernière », « un an plus tard »... and a stated anchor), publication (the article's own date: « aujourd'hui »), inferred, or none", enum=DATE_BASES),
-            Column("date_note", "how a derived, uncertain or interval date was obtained, in the text's words", required=False),
-            Column("source_id", "the article it comes from (sources.source_id)", row_rules=True),
-            Column("excerpt", "verbatim substring of that article that supports the row", max_length=MAX_EXCERPT),
+            *_dated("when the claim was made: " + _DATE),
+            *_cited(),
             Column("label_fr", "what is alleged or asked, in French, in no more words than the text"),
             Column("label_en", "what is alleged or asked, in English, in no more words than the text"),
             Column("note", "links to figures and events rows, who relays the claim", required=False),
@@ -262,7 +303,7 @@ SPEC: dict[str, Table] = {
         "Public record",
         "Facts of the public record that settle a contradiction of the press rows, from outside the five articles: each stated by two independent references, cited by address (no sentence copied). Kept apart from the press tables.",
         (
-            Column("id", "stable id of the row", pattern=ID["record"], pattern_error=f"id must look like {ID['record']}", unique=True),
+            _id("record"),
             Column("fact", "the subject of the press rows it settles (lawsuit_filed...)", pattern=SNAKE_CASE, pattern_error="snake_case key"),
             Column("value", "what the record says, when it is not a date (a court)", required=False),
             Column("date", "the day, when the fact is a date", required=False, pattern=DAY, pattern_error="a day, YYYY-MM-DD"),
