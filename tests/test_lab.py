@@ -281,21 +281,17 @@ def _run_all(page: Any) -> None:
     notebook's kernel connection settles (seen: every prompt still "[ ]", the kernel idle, or a
     "Select Kernel" dialog): if no cell has started within 30 s, the dialog is answered and the
     command given again, three times at most."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
+    accept = page.locator(".jp-Dialog button.jp-mod-accept")
     for _ in range(3):
-        # A notebook whose session has no kernel yet asks for one: the project's, Python 3.
-        dialog = page.locator(".jp-Dialog button.jp-mod-accept")
-        if dialog.count():
-            dialog.first.click()
-            page.wait_for_selector(IDLE, timeout=LAB_WAIT)
         page.click(".lm-MenuBar-itemLabel:text-is('Run')", timeout=LAB_WAIT)
         page.click(".lm-Menu-itemLabel:text-is('Run All Cells')", timeout=LAB_WAIT)
-        try:
-            page.wait_for_function(STARTED, timeout=30_000)
-            return
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
+        for _ in range(60):  # 30 s: a cell starts, or JupyterLab asks for a kernel (answered)
+            if accept.count():
+                accept.first.click()
+            if page.evaluate(STARTED):
+                return
+            page.wait_for_timeout(500)
+        page.keyboard.press("Escape")
     raise AssertionError("Run All Cells started no cell, three times")
 
 
