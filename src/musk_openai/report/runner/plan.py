@@ -19,8 +19,8 @@ from typing import Any, Unpack
 
 from musk_openai import paths
 from musk_openai.report import notebooks
+from musk_openai.report.runner import declared as declared_parameters
 from musk_openai.report.runner import outputs
-from musk_openai.report.runner.imports import papermill_module
 from musk_openai.report.runner.options import (
     OptionError,
     Options,
@@ -139,7 +139,7 @@ def _allowed_names(available: Sequence[Path]) -> str:
 
 def _notebook(path: Path) -> Notebook:
     try:
-        declared: dict[str, dict[str, Any]] = papermill_module().inspect_notebook(str(path))
+        declared = declared_parameters.inspect(path)
     except Exception as exc:  # a notebook papermill cannot read: say which
         raise OptionError("--only", detail=f"cannot read the notebook {path}: {exc}") from None
     return Notebook(path, declared, notebooks.title(path))
