@@ -170,4 +170,5 @@ def validate(
         folder = (paths.FIGURES_DIR if canonical else paths.SCRATCH_FIGURES_DIR) / lang_
     else:
         folder = check_folder("figures_dir", figures_dir, figures_allowed=canonical)
-    return Params(lang_, check_formats(formats), int(str(values["dpi"])), folder, canonical)
+    formats_ = tuple(str(values["formats"]).split(","))  # checked, then joined, above
+    return Params(lang_, formats_, int(str(values["dpi"])), folder, canonical)

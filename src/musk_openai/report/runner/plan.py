@@ -302,14 +302,17 @@ def _jobs(
                 "figures_dir": str(opts.output / BUILDING / JOBS / lg / nb.name),
             }
             params.update({k: v for k, v in extra.items() if k in nb.declared})
-            own = {k: _declared_default(spec) for k, spec in nb.declared.items()}
+            # lang, formats and dpi were checked once, with the option that gave them; here,
+            # the notebook's own parameters (its defaults and the params file's values)
+            own = {k: _declared_default(spec) for k, spec in nb.declared.items()} | params
+            own = {k: v for k, v in own.items() if k not in BUILTIN_PARAMETERS}
             try:
-                checked_params = check_notebook_parameters(own | params)
+                checked_own = check_notebook_parameters(own)
             except ParameterError as exc:
                 where = opts.params_option if opts.params_file else "--params-file"
                 raise OptionError(where, detail=f"{exc} (for {nb.name}.ipynb)") from None
-            canonical = canonical and is_canonical(checked_params)
-            params.update({k: checked_params[k] for k in params if k != "figures_dir"})
+            canonical = canonical and is_canonical(params | checked_own)
+            params.update({k: checked_own[k] for k in params if k in checked_own})
             building = opts.output / BUILDING / lg / nb.path.name
             work.append(Job(nb, lg, params, building, building.with_suffix(".html")))
     return tuple(work), canonical
