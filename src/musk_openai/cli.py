@@ -41,8 +41,9 @@ outputs:
   <output>/<lang>/sources/SNNN.html   a source's full text, every excerpt highlighted
   <output>/<lang>/facts.html          every figure and event, searchable offline
   <output>/figures/<lang>/            the figures (PNG, SVG, PDF on request, CSV of the data)
-  figures/<lang>/                     also updated by the canonical build (every parameter at
-                                      its default); any other run leaves the committed ones alone
+  figures/<lang>/                     also updated by the canonical build (data/, every
+                                      parameter at its default, every notebook); any other run
+                                      leaves the committed ones alone
 
 The report is built in <output>/.building and put in place only when every notebook succeeded:
 a failing notebook leaves the previous report as it was and puts this run in

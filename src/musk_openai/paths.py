@@ -46,6 +46,12 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return Path(env) if env else PROJECT_ROOT / "data"
 
 
+def committed_data() -> bool:
+    """Does a run read the project's own data/ (not a copy named by ``$MUSK_OPENAI_DATA``)?
+    Only such a run may be the canonical build, the one that writes the committed figures."""
+    return data_dir().resolve() == (PROJECT_ROOT / "data").resolve()
+
+
 def inside(path: Path, folder: Path) -> bool:
     """Is ``path`` the folder itself or anything under it? (both already resolved)"""
     return path == folder or folder in path.parents

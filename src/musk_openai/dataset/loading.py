@@ -11,6 +11,7 @@ import csv
 import io
 import os
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,8 @@ MAX_TABLE_BYTES = 2_000_000
 #: At most this many problems are listed in one error.
 MAX_PROBLEMS = 20
 
+#: Held while the CSV reader's limit (process-wide) is lifted to measure a long value.
+_UNLIMITED = threading.Lock()
 _BOM = b"\xef\xbb\xbf"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NOT_UTF8 = re.compile(r"[\udc80-\udcff]")
@@ -178,9 +181,32 @@ def _rows(path: Path, text: str) -> list[tuple[int, list[str]]]:
         elif "expected after" in reason:
             reason = "a closing double quote is followed by more text"
         elif "field larger than" in reason:
-            reason = "a value is too long: most likely a double quote that is never closed"
+            reason = _too_long(text, start)
         raise DataError(f"{rel(path)}, line {start}: {reason}. {_QUOTING}") from None
     return rows
+
+
+def _too_long(text: str, start: int) -> str:
+    """Why the row at physical line ``start`` has a value over the CSV reader's limit: a value
+    that is closed but too long, or a double quote never closed (the value then runs on to the
+    end of the file). The rest of the file is read again with no limit, by the same reader."""
+    limit = csv.field_size_limit()
+    rest = "".join(text.splitlines(keepends=True)[start - 1 :])
+    with _UNLIMITED:
+        csv.field_size_limit(max(limit, len(rest) + 1))
+        try:
+            first = next(csv.reader(io.StringIO(rest, newline=""), strict=True), [])
+        except csv.Error:
+            first = None
+        finally:
+            csv.field_size_limit(limit)
+    longest = max(first or [""], key=len)
+    if first is None or len(longest) <= limit:
+        return "a double quote opened in this row is never closed"
+    too_long = f"a value is too long ({len(longest):,} characters; the limit is {limit:,})"
+    if "\n" in longest:  # it runs over lines, up to a double quote much further down
+        return f"{too_long}: most likely a double quote that is never closed"
+    return too_long
 
 
 def _cell_problems(path: Path, rows: list[tuple[int, list[str]]]) -> None:

@@ -5,9 +5,10 @@ Each notebook has one cell tagged ``parameters`` with the defaults of :data:`DEF
 checks it); the next cell calls :func:`.notebook.setup`, whose :func:`validate` fails
 with a message naming the parameter, the value given and what is allowed.
 
-Where figures go: a run with every parameter at its default (the *canonical build*) writes the
-committed ``figures/<lang>/``; any other run writes ``reports/figures/<lang>/`` unless
-``figures_dir`` says otherwise, and never the committed figures. See :func:`paths.refusal`.
+Where figures go: a run of the project's data/ with every parameter at its default (the
+*canonical build*) writes the committed ``figures/<lang>/``; any other run writes
+``reports/figures/<lang>/`` unless ``figures_dir`` says otherwise, and never the committed
+figures. See :func:`paths.refusal`.
 """
 
 from __future__ import annotations
@@ -165,7 +166,7 @@ def validate(
     """
     values = check_notebook_parameters({"lang": lang, "formats": formats, "dpi": dpi, **others})
     lang_ = str(values["lang"])
-    canonical = is_canonical(values)
+    canonical = is_canonical(values) and paths.committed_data()
     if figures_dir is None or (isinstance(figures_dir, str | Path) and not str(figures_dir)):
         folder = (paths.FIGURES_DIR if canonical else paths.SCRATCH_FIGURES_DIR) / lang_
     else:

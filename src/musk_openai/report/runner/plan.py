@@ -94,7 +94,11 @@ def make_plan(opts: Options) -> Plan:
         with_code=opts.with_code,
         work=work,
         figures_root=opts.figures_root,
-        canonical=canonical and "figures_dir" not in from_file,
+        # the canonical build: the committed data, default parameters, every notebook
+        canonical=canonical
+        and "figures_dir" not in from_file
+        and paths.committed_data()
+        and len(selected) == len(discover_notebooks(opts.notebooks_dir)),
         force=opts.force,
     )
 

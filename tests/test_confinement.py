@@ -1,0 +1,55 @@
+"""Where a run may write: never the committed figures unless it is the canonical build, never
+through a link someone planted, never into a folder another user controls.
+
+Tests marked ``root`` need to run as root (to create a second user and files it cannot write);
+CI runs as root.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import FIGURE, make_notebook
+
+from musk_openai.paths import DATA_ENV
+from musk_openai.report import runner
+from musk_openai.story import params
+
+# -- the canonical build: the committed data, default parameters, every notebook -----------------
+
+
+def test_a_run_on_a_data_copy_is_not_the_canonical_build(
+    tmp_path: Path, data_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """MUSK_OPENAI_DATA=/elsewhere: the figures drawn from that copy never reach figures/."""
+    monkeypatch.setenv(DATA_ENV, str(data_copy))
+    plan = runner.plan_report(output=tmp_path / "out", lang="en")
+    assert not plan.canonical
+    assert not params.validate("en", "png,svg", 200, "").canonical
+
+
+def test_one_notebook_is_not_the_canonical_build(tmp_path: Path) -> None:
+    plan = runner.plan_report(output=tmp_path / "out", only=["01"], lang="en")
+    assert not plan.canonical
+    every = runner.plan_report(output=tmp_path / "out", lang="en")
+    assert every.canonical
+
+
+@pytest.mark.kernel
+def test_a_run_on_a_data_copy_leaves_the_figures_root_alone(
+    tmp_path: Path, data_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(DATA_ENV, str(data_copy))
+    nbs = tmp_path / "notebooks"
+    make_notebook(nbs, "01-figure", FIGURE)
+    result = runner.run_report(
+        notebooks_dir=nbs, output=tmp_path / "out", figures_root=tmp_path / "figs", stream=None
+    )
+    assert result.exit_code == 0
+    assert not (tmp_path / "figs").exists()
+    assert "canonical build" not in runner.summary(result)
+    assert sorted(p.name for p in (tmp_path / "out" / "figures" / "en").iterdir()) == [
+        "01-bars.png",
+        "01-bars.svg",
+    ]
