@@ -116,6 +116,42 @@ def test_french_typography_has_no_break_spaces() -> None:
     assert i18n.t("chart.funding.title", "fr").startswith("Qui a financé OpenAI\u202f?")
 
 
+@pytest.mark.parametrize(
+    ("text", "fr", "en"),
+    [
+        ("Musk manipulé, trompé ?", "Musk manipulé, trompé\u202f?", "Musk manipulé, trompé?"),
+        ("Question : oui ; non !", "Question\u00a0: oui\u202f; non\u202f!", "Question: oui; non!"),
+        ("les 49 % de Microsoft", "les 49\u202f% de Microsoft", "les 49% de Microsoft"),
+        ("44 millions « qu'il a investis »", "44\u00a0millions «\u202fqu'il a investis\u202f»",
+         "44 millions «\u202fqu'il a investis\u202f»"),
+        ("OpenAI a-t-elle répondu ? Peut-il",
+         "OpenAI a\u2011t\u2011elle répondu\u202f? Peut\u2011il",
+         "OpenAI a\u2011t\u2011elle répondu? Peut\u2011il"),
+        ("157 Md$, 10:30, https://x.org", "157\u00a0Md$, 10:30, https://x.org",
+         "157 Md$, 10:30, https://x.org"),
+    ],
+)  # fmt: skip
+def test_text_built_from_data_is_spaced_as_each_language_writes(
+    text: str, fr: str, en: str
+) -> None:
+    """The typography of labels, notes and descriptions made from data: French no-break spaces
+    (never a line break before ? or inside « »), no space before ? or % in English, an inverted
+    question never cut at its hyphens; a time or an address left as it is."""
+    assert i18n.typography(text, "fr") == fr
+    assert i18n.typography(text, "en") == en
+    assert i18n.typography(fr, "fr") == fr  # twice is once
+
+
+def test_lists_and_articles_in_words() -> None:
+    assert (
+        i18n.listing(["Semafor", "The Verge", "Twitter"], "fr") == "Semafor, The Verge et Twitter"
+    )
+    assert i18n.listing(["Semafor", "The Verge"], "en") == "Semafor and The Verge"
+    assert i18n.source_name("S002", "fr") == "l’article de mars 2023"
+    assert i18n.source_name("S003", "en", short=True) == "March 2024 article"
+    assert i18n.source_name("S999", "en") == "S999"  # a source texts.toml does not name
+
+
 def test_words_by_key() -> None:
     assert i18n.t("chart.according", "en", who="OpenAI") == "according to OpenAI"
     assert i18n.kind("donation", "fr") == "Don"

@@ -74,7 +74,8 @@ def test_publish_saves_shows_and_keeps_each_chart(tmp_path: Path, ds: data.Datas
 
 def test_tables_for_readers(tmp_path: Path, ds: data.Dataset) -> None:
     """Headers in words, amounts and dates in the language, a dash for missing values, sources
-    linked to their page at the row, no index, no raw column name, no MathJax."""
+    named in words and linked to their page at the row, no row id, no index, no raw column
+    name, no MathJax; excerpts marked as French on an English page."""
     from musk_openai.story import queries
 
     story = notebook.Story(params.validate("fr", "png", 60, str(tmp_path)), ds, "2015", "2024")
@@ -84,11 +85,17 @@ def test_tables_for_readers(tmp_path: Path, ds: data.Dataset) -> None:
     assert ">Montant</th>" in html and ">Selon</th>" in html and "source_id" not in html
     assert ">octobre 2024</td>" in html and ">—</td>" in html  # F02 has no date
     assert '<td style="text-align: right">157' in html  # numbers right, words left
-    assert '<a href="sources/S001.html#F01">S001</a>' in html
+    assert '<a href="sources/S001.html#F01">article d’octobre 2024</a>' in html
+    assert ">F01<" not in html and ">Ligne</th>" not in html  # the row's id: only in the link
     assert "Valorisation après la levée d’octobre 2024" in html and "<th></th>" not in html
     en = notebook.Story(params.validate("en", "png", 60, str(tmp_path)), ds, "2015", "2024")
     html = en.table(queries.timeline(ds), ["label", "date", "source_ids"])._repr_html_()
     assert ">October 2, 2024</td>" in html and "label_en" not in html
-    assert '<a href="sources/S000.html#E01">S000</a>, <a href="sources/S001.html#E02">' in html
+    assert (
+        '<a href="sources/S000.html#E01">2024 article on the suit</a>, '
+        '<a href="sources/S001.html#E02">October 2024 article</a>'
+    ) in html
+    html = en.table(queries.valuations(ds), ["label", "excerpt"])._repr_html_()
+    assert '<td style="text-align: left"><span lang="fr">' in html
     with pytest.raises(KeyError, match="no column"):
         en.table(queries.valuations(ds), ["nothing"])

@@ -10,6 +10,7 @@ third language is a column of ``texts.toml`` (and an entry of :data:`params.LANG
 from __future__ import annotations
 
 import datetime
+import re
 import tomllib
 from functools import cache
 from importlib import resources
@@ -17,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 from babel.dates import format_date, format_datetime
+from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 
 from musk_openai.dataset import dates
@@ -158,3 +160,50 @@ def month_short(value: str, lang: str) -> str:
 def label(row: pd.Series, lang: str) -> str:
     """The row's label in the chosen language (its column ``label_<lang>``)."""
     return str(row[f"label_{lang}"])
+
+
+#: Where a language's typography puts its own spacing in text built from data (labels, notes,
+#: excerpts, the articles' descriptions): each pattern, the ``[typography]`` phrase of texts.toml
+#: that gives the space (none in English, a no-break one in French), and what replaces the match.
+SPACING = (
+    (re.compile(r"[ \t\u00a0\u202f]+([?!;])"), "before_high", r"{space}\1"),  # "trompé ?"
+    (re.compile(r"[ \t\u00a0\u202f]+:"), "before_colon", "{space}:"),  # "Question :"
+    (re.compile(r"(\d)[ \u00a0\u202f]+%"), "before_percent", r"\1{space}%"),  # "49 %"
+    (re.compile(r"(\d) (?=milliards?\b|millions?\b|Md\$|M\$|k\$)"), "before_unit", r"\1{space}"),
+)
+#: French quotation marks, whatever the page's language (a quote keeps its sources' language):
+#: a narrow no-break space inside, never a line break.
+QUOTES = ((re.compile(r"«\s*"), "«\u202f"), (re.compile(r"\s*»"), "\u202f»"))
+#: An inverted French question ("a-t-elle", "peut-il"): hyphens a line never breaks at.
+INVERSION = re.compile(r"(?<=\w)-(?:(t)-)?(?=(?:il|elle|ils|elles|on)\b)")
+NO_BREAK_HYPHEN = "\u2011"
+
+
+def typography(text: str, lang: str) -> str:
+    """Text built from data, spaced as ``lang`` writes it: in French, a narrow no-break space
+    before ? ! ; and inside « », a no-break space before : and between a number and its unit,
+    no-break hyphens in "a-t-elle"; in English none of these spaces ("49%"), but « » (a French
+    quote) keeps its own."""
+    for pattern, key, template in SPACING:
+        text = pattern.sub(template.replace("{space}", t(f"typography.{key}", lang)), text)
+    for pattern, quote in QUOTES:
+        text = pattern.sub(quote, text)
+    return INVERSION.sub(
+        lambda m: NO_BREAK_HYPHEN + (m.group(1) + NO_BREAK_HYPHEN if m.group(1) else ""), text
+    )
+
+
+def listing(items: list[str], lang: str) -> str:
+    """Names as a list in words: 'Semafor, The Verge et Twitter' / 'Semafor, The Verge and
+    Twitter' (Babel, CLDR)."""
+    return str(format_list(items, locale=lang)) if items else ""
+
+
+def source_name(source_id: str, lang: str, *, short: bool = False) -> str:
+    """An article as readers name it: 'l’article de mars 2024' / 'the March 2024 article'
+    (``short``: 'article de mars 2024' / 'March 2024 article', for a table's cell). A source
+    texts.toml does not name is shown by its code."""
+    try:
+        return t(f"source.{source_id}.{'short' if short else 'name'}", lang)
+    except KeyError:
+        return source_id

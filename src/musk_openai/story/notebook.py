@@ -120,15 +120,19 @@ class Story:
         info = self._rows()
         amount = tables.cell(row, "amount", self.lang, info)
         link = tables.cell(row, "source_id", self.lang, info)
-        head = f"**{tables.dollars(str(row[f'label_{self.lang}']))}** — {amount} ({link})"
-        body = " ".join(context.split())
-        return Markdown(f"{head}\n\n> {no_maths(body)}")
+        label = tables.dollars(tables.readable(str(row[f"label_{self.lang}"]), self.lang))
+        head = f"**{label}** — {amount} ({link})"
+        body = i18n.typography(" ".join(context.split()), info.quoted or self.lang)
+        lang = f' lang="{info.quoted}"' if info.quoted else ""
+        return Markdown(f"{head}\n\n> <span{lang}>{no_maths(body)}</span>")
 
     def _rows(self) -> tables.Rows:
         both = pd.concat([self.ds.figures, self.ds.events, self.ds.members])
         labelled = pd.concat([self.ds.figures, self.ds.events])
         label = dict(zip(labelled["id"], labelled[f"label_{self.lang}"].astype(str), strict=True))
-        return tables.Rows(dict(zip(both["id"], both["source_id"], strict=True)), label)
+        languages = set(self.ds.sources["language"].astype(str))
+        quoted = languages.pop() if len(languages) == 1 else ""
+        return tables.Rows(dict(zip(both["id"], both["source_id"], strict=True)), label, quoted)
 
 
 def setup(

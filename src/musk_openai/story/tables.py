@@ -9,12 +9,18 @@ A column is named as in the data (``source_id``, ``date``...) or is one of a few
 from several (``amount``: ``value`` with its ``bound``; ``label`` and ``question``: the column of
 the run's language). Headers come from the ``[table]`` section of ``texts.toml``. The HTML is
 marked for MathJax to leave alone (a ``$`` is money, never a formula), with every ``$`` written
-``&#36;``. A source id links to ``sources/S001.html#F01``: its page in the report, at the row.
+``&#36;``. A source is named in words ("article de mars 2024") and links to
+``sources/S001.html#F01``: its page in the report, at the row. No row id or source code shows
+in a cell (the table's ``id`` column has no header, so it is not shown; a note's "S004" is the
+article's name, its "(F08)" left out): readers check a row on the source's page, where the code
+is. Text built from data is spaced as the language writes it (:func:`i18n.typography`), and
+every French quote (« ») is marked with the sources' language.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -33,6 +39,13 @@ PERCENT = {"share_at_most"}
 NUMBERS = {"amount", "rows", *MONEY, *PERCENT}
 #: Columns built from others (each says itself what is missing).
 BUILT = {"amount", "label", "question"}
+#: Columns whose text is the sources' own words: marked with their language.
+QUOTED = {"excerpt", "first_heading"}
+#: A source's code and a row's id, as they may appear in a note of the dataset.
+SOURCE_CODE = re.compile(r"\bS\d{3}\b")
+ID_LIST = re.compile(r"\s*\((?:[FECMRK]\d{2,3}(?:,\s*|\s+and\s+|\s+et\s+)?)+\)")
+ROW_ID = re.compile(r"\b[FECMRK]\d{2,3}\b(?:,\s*)?")
+FRENCH_QUOTE = re.compile(r"«[^»]*»")
 
 
 @dataclass(frozen=True)
@@ -41,6 +54,8 @@ class Rows:
 
     source_of: Mapping[str, str]
     label_of: Mapping[str, str]
+    #: The language the sources are written in (their quotes are marked with it), if known.
+    quoted: str = ""
 
 
 def missing(value: object) -> bool:
@@ -74,6 +89,28 @@ def _label(row: pd.Series, lang: str, rows: Rows) -> str:
     return str(own) if not missing(own) else rows.label_of.get(str(row.get("id")), MISSING)
 
 
+def _outlets(value: str, lang: str) -> str:
+    """'Semafor; The Verge; Twitter' (the data's list) as words: 'Semafor, The Verge et Twitter'."""
+    return i18n.listing([x.strip() for x in value.split(";") if x.strip()], lang)
+
+
+def _table_name(value: str, lang: str) -> str:
+    """A table of the dataset ('figures') as readers call what it holds."""
+    return (
+        i18n.t(f"dataset_table.{value}", lang) if value in i18n.texts()["dataset_table"] else value
+    )
+
+
+def readable(text: str, lang: str) -> str:
+    """A text of the dataset for readers: each source's code its name in words, row ids left
+    out, spaced as ``lang`` writes it."""
+    opens_with_code = SOURCE_CODE.match(text) is not None
+    text = SOURCE_CODE.sub(lambda m: i18n.source_name(m.group(0), lang), text)
+    text = ROW_ID.sub("", ID_LIST.sub("", text)).replace("()", "").replace("( ", "(")
+    text = i18n.typography(text, lang)
+    return text[:1].upper() + text[1:] if opens_with_code else text
+
+
 def _payer(value: str, lang: str) -> str:
     """'other donors' in words of the language; a name (Microsoft) as it is."""
     return i18n.t(f"payer.{value}", lang) if value in i18n.texts()["payer"] else value
@@ -96,11 +133,14 @@ TEXT: dict[str, Callable[[pd.Series, str, Rows], str]] = {
     "kind": lambda r, lang, _: i18n.kind(str(r["kind"]), lang),
     "payer": lambda r, lang, _: _payer(str(r["payer"]), lang),
     "payee": lambda r, lang, _: _payer(str(r["payee"]), lang),
+    "outlets_cited": lambda r, lang, _: _outlets(str(r["outlets_cited"]), lang),
+    "table": lambda r, lang, _: _table_name(str(r["table"]), lang),
 }
 
 
-def _links(row: pd.Series, column: str, rows: Rows) -> str:
-    """``source_id`` (or each of ``source_ids``) as a link to the source's page, at the row."""
+def _links(row: pd.Series, column: str, lang: str, rows: Rows) -> str:
+    """``source_id`` (or each of ``source_ids``) as a link to the source's page, at the row,
+    named in words."""
     sids = [s.strip() for s in str(row[column]).split(",")]
     ids = [str(row["id"])] if "id" in row.index else []
     if "event_ids" in row.index:
@@ -109,22 +149,33 @@ def _links(row: pd.Series, column: str, rows: Rows) -> str:
     for sid in sids:
         anchor = next((i for i in ids if rows.source_of.get(i) == sid), "")
         href = f"sources/{sid}.html" + (f"#{anchor}" if anchor else "")
-        links.append(f'<a href="{html.escape(href)}">{html.escape(sid)}</a>')
+        name = dollars(i18n.typography(i18n.source_name(sid, lang, short=True), lang))
+        links.append(f'<a href="{html.escape(href)}">{name}</a>')
     return ", ".join(links)
 
 
 def cell(row: pd.Series, column: str, lang: str, rows: Rows) -> str:
     """One cell as HTML: its text in the language, a dash if missing, links for sources."""
     if column in ("source_id", "source_ids"):
-        return MISSING if missing(row.get(column)) else _links(row, column, rows)
+        return MISSING if missing(row.get(column)) else _links(row, column, lang, rows)
     if column not in BUILT and missing(row.get(column)):
         return MISSING
     if column in MONEY:
         return dollars(i18n.money(float(row[column]), lang))
     if column in PERCENT:
         return dollars(i18n.percent(float(row[column]), lang))
+    if column in QUOTED:
+        shown = dollars(i18n.typography(str(row[column]), rows.quoted or lang))
+        return f'<span lang="{rows.quoted}">{shown}</span>' if rows.quoted else shown
     text = TEXT[column](row, lang, rows) if column in TEXT else str(row[column])
-    return dollars(text)
+    return quotes(dollars(readable(text, lang)), rows.quoted)
+
+
+def quotes(shown: str, language: str) -> str:
+    """Every « quote » of an HTML text marked as written in ``language`` (the sources')."""
+    if not language:
+        return shown
+    return FRENCH_QUOTE.sub(lambda m: f'<span lang="{language}">{m.group(0)}</span>', shown)
 
 
 def _align(column: str) -> str:
