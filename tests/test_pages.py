@@ -126,7 +126,7 @@ def test_every_page_is_in_its_language(report: Path) -> None:
     headings = ("title", "contents", "questions", "home", "read_page")
     own = {lg: {words[k][lg] for k in headings} for lg in LANGS}
     own = {
-        lg: own[lg] | {words[s]["heading"][lg] for s in ("sources", "facts", "about")}
+        lg: own[lg] | {words[s]["heading"][lg] for s in ("sources", "facts", "colophon")}
         for lg in LANGS
     }
     for page in html_pages(report):
@@ -221,8 +221,8 @@ def test_front_page_figures_and_downloads(report: Path) -> None:
         )
         downloads = [a.get("href") for a in figure.select(".downloads a")]
         assert downloads == [f"../figures/{lang}/01-bars.{x}" for x in ("png", "svg")]
-        about = front.find("section", id="about")
-        assert about is not None and about.find_next("section") is None, "about is last"
+        colophon = front.find("section", id="colophon")
+        assert colophon is not None and colophon.find_next("section") is None, "colophon last"
 
 
 def test_alt_text_file_wins(tmp_path: Path) -> None:

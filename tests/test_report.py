@@ -94,7 +94,9 @@ def test_index_offers_each_language(project: Path, first_run: runner.Report) -> 
     assert not [u for u in links(index) if u.startswith(("http:", "https:", "//"))]
 
 
-def test_front_page_lists_pages_figures_parameters(project: Path, first_run: runner.Report) -> None:
+def test_front_page_shows_pages_and_figures_the_build_log_the_run(
+    project: Path, first_run: runner.Report
+) -> None:
     from musk_openai.dataset.data import dataset_hash
 
     for lang in ("fr", "en"):
@@ -102,28 +104,26 @@ def test_front_page_lists_pages_figures_parameters(project: Path, first_run: run
         assert front.html is not None and front.html.get("lang") == lang
         hrefs = {str(a.get("href")) for a in front.find_all("a")}
         images = {str(img.get("src")) for img in front.find_all("img")}
-        assert {"00-plain.html", "01-figure.html", "00-plain.ipynb", "facts.html"} <= hrefs
+        assert {"00-plain.html", "01-figure.html", "facts.html"} <= hrefs
         assert f"../figures/{lang}/01-bars.svg" in hrefs
         assert images == {f"../figures/{lang}/01-bars.png"}
         assert [h2.get_text() for h2 in front.select("section.question h2")] == [
             "Plain page",
             "A figure",
         ]
-        about = front.find("section", id="about")
-        assert about is not None and about.find_previous("section", class_="question")
-        rows = {
-            th.get_text(): td.get_text()
-            for th, td in (tr.find_all(["th", "td"]) for tr in about("tr"))
-        }
-        word = i18n.t
+        colophon = front.find("section", id="colophon")
+        assert colophon is not None and colophon.find_previous("section", class_="question")
         version = data.dataset_version()  # semantic (data/datapackage.json), then the data's hash
         assert version.count(".") == 2
-        assert rows[word("report.about.dataset_version", lang)] == f"{version} ({dataset_hash()})"
-        assert rows[word("report.about.formats", lang)] == "png,svg"
-        assert rows[word("report.about.dpi", lang)] == "60"
-        assert rows[word("report.about.notebooks", lang)] == "00-plain, 01-figure"
+        assert version in colophon.get_text() and dataset_hash() not in colophon.get_text()
+        assert not colophon.find("table") and "python3" not in front.get_text()
         assert front.select_one(".failures") is None
         assert not [u for u in links(front) if u.startswith(("http:", "https:", "//"))]
+    # the run's technical details: in the build log, for whoever ran it
+    log = (project / "reports" / "build-log.txt").read_text(encoding="utf-8").splitlines()
+    assert f"dataset version: {data.dataset_version()} ({dataset_hash()})" in log
+    assert {"formats: png,svg", "dpi: 60", "notebooks: 00-plain, 01-figure"} <= set(log)
+    assert "  fr/00-plain.ipynb: executed" in log
 
 
 def test_index_escapes_what_it_shows(tmp_path: Path) -> None:
@@ -163,9 +163,14 @@ def test_html_is_self_contained_and_hides_code(project: Path, first_run: runner.
         assert len(images) == 1 and images[0].startswith("data:image/png;base64,")
         assert "fig.savefig" not in page.get_text()  # code hidden by default
         assert page.find(id="cell-id=injected-parameters") is not None  # a stable id
-        nav = [(a.get("href"), a.get("lang")) for a in page.select("nav.musk-report a")]
+        # the site's header, as on every page; the question before it (this run's order)
+        nav = [(a.get("href"), a.get("lang")) for a in page.select("header.site nav a")]
         other = "en" if lang == "fr" else "fr"
-        assert nav == [("index.html", None), (f"../{other}/01-figure.html", other)]
+        assert nav[0] == ("index.html", None) and ("facts.html", None) in nav
+        assert nav[-1] == (f"../{other}/01-figure.html", other)
+        pager = page.select("nav.pager a")
+        assert [(a.get("href"), a.get("rel")) for a in pager] == [("00-plain.html", ["prev"])]
+        assert "Plain page" in pager[0].get_text()
         assert page.title is not None and page.title.get_text() == "A figure"
         assert page.html is not None and page.html.get("lang") == lang
         assert all(len(str(img.get("alt", "")).split()) >= 4 for img in page.find_all("img"))

@@ -25,7 +25,14 @@ LOCK = ".lock"
 OLD = ".old"
 FAILED = "failed-run"
 #: What a report folder holds: what a run writes (files or folders), and its own scratch names.
-ENTRIES = {"index.html": "file", "fr": "dir", "en": "dir", "figures": "dir", FAILED: "dir"}
+ENTRIES = {
+    "index.html": "file",
+    "build-log.txt": "file",
+    "fr": "dir",
+    "en": "dir",
+    "figures": "dir",
+    FAILED: "dir",
+}
 SCRATCH = {LOCK, BUILDING, OLD, ".DS_Store"}
 
 

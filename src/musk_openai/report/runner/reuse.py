@@ -40,6 +40,7 @@ from typing import Any
 
 from musk_openai import files, paths
 from musk_openai.dataset import cache
+from musk_openai.report.site import nav
 from musk_openai.report.types import KERNEL_NAME, RUN_METADATA, Job, Plan
 
 #: Changes when the key or the entries change meaning: older entries are then never matched.
@@ -140,6 +141,7 @@ def page_key(run_key: str, job: Job, plan: Plan, shared: Inputs) -> str:
         "lang": job.lang,
         "langs": list(plan.langs),
         "with_code": plan.with_code,
+        "nav": nav.nav_of(job, plan).resources(),  # the header, the previous and next questions
     }
     return "page-" + hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()
 

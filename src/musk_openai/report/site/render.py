@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
-from musk_openai.report import notebooks
 from musk_openai.report.notebooks import read_notebook
-from musk_openai.report.site import cells, jinja
-from musk_openai.report.types import Failure, Job, Plan, Result
-from musk_openai.story import i18n
+from musk_openai.report.site import cells, jinja, nav
+from musk_openai.report.site.nav import Nav
+from musk_openai.report.types import Failure, Plan, Result
 
 
 class PageRenderer:
@@ -59,7 +57,7 @@ class PageRenderer:
         shown = new_output("display_data", {"text/html": "<p>x</p>", "text/plain": "x"})
         cells = [new_markdown_cell("# x\n\n*x* `x`"), new_code_cell("x = 1", outputs=[shown])]
         nb = new_notebook(cells=cells, metadata={"title": "x"})
-        resources = {"metadata": {"name": "x"}, "musk": Nav("en", "x", "x", "x", ()).resources()}
+        resources = {"metadata": {"name": "x"}, "musk": Nav("en", "x", "", "").resources()}
         with self._lock:
             self.exporter.from_notebook_node(nb, resources=resources)
 
@@ -81,38 +79,9 @@ class PageRenderer:
         page.write_text(body, encoding="utf-8")
 
 
-@dataclass(frozen=True)
-class Nav:
-    """A page's language, title and links (relative to its language folder)."""
-
-    lang: str
-    title: str
-    home: str
-    home_label: str
-    others: tuple[tuple[str, str, str], ...]  # (lang, href, label)
-
-    def resources(self) -> dict[str, Any]:
-        return {
-            "home": self.home,
-            "home_label": self.home_label,
-            "others": [{"lang": lg, "href": h, "label": label} for lg, h, label in self.others],
-        }
-
-
 def of_language(results: Sequence[Result], lang: str) -> list[Result]:
     """The results of the jobs in ``lang``."""
     return [r for r in results if r.job.lang == lang]
-
-
-def nav_of(job: Job, plan: Plan) -> Nav:
-    lang = job.lang
-    others = tuple(
-        (lg, f"../{lg}/{job.page.name}", i18n.t("report.switch", lg))
-        for lg in plan.langs
-        if lg != lang
-    )
-    title = notebooks.title(job.notebook.path, lang)
-    return Nav(lang, title, "index.html", i18n.t("report.home", lang), others)
 
 
 def render_page(result: Result, plan: Plan, renderer: PageRenderer) -> Result:
@@ -122,7 +91,7 @@ def render_page(result: Result, plan: Plan, renderer: PageRenderer) -> Result:
     if not job.executed.is_file():
         return result
     try:
-        renderer.render(job.executed, job.page, plan.notebooks_dir, nav_of(job, plan))
+        renderer.render(job.executed, job.page, plan.notebooks_dir, nav.nav_of(job, plan))
     except Exception as exc:  # noqa: BLE001 - reported like a failed cell
         if result.ok:
             failure = Failure(None, None, "", type(exc).__name__, str(exc))

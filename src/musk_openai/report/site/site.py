@@ -6,6 +6,7 @@ stays inside the report folder, so that it can be copied, zipped and opened offl
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -14,28 +15,10 @@ from musk_openai import files
 from musk_openai.dataset import data
 from musk_openai.dataset.data import Dataset
 from musk_openai.report import notebooks
-from musk_openai.report.site import corrections, facts, figures, jinja, sources
+from musk_openai.report.site import colophon, corrections, facts, figures, jinja, nav, sources
 from musk_openai.report.site.render import of_language
-from musk_openai.report.types import BUILDING, KERNEL_NAME, Plan, Result
+from musk_openai.report.types import BUILDING, Plan, Result
 from musk_openai.story import i18n
-
-#: The words of the report's pages, by the name the templates use.
-WORDS = {
-    "sources": "report.sources.heading",
-    "facts": "report.facts.heading",
-    "corrections": "report.corrections.heading",
-    "contents": "report.contents",
-    "download": "report.download",
-    "read_page": "report.read_page",
-    "inferred": "report.sources.inferred",
-    "covers": "report.sources.covers",
-    "outlets": "report.sources.outlets",
-    "full_text": "report.sources.full_text",
-    "how": "report.sources.how",
-    "rows": "report.sources.rows",
-    "all_sources": "report.sources.all",
-    "home": "report.home",
-}
 
 
 def write_site(
@@ -46,14 +29,17 @@ def write_site(
     dataset alone (:func:`shared_pages`) are already there, reused from an earlier run."""
     out = plan.output / BUILDING
     ds = data.load()
+    today = datetime.datetime.now(datetime.UTC).date()
     for lang in plan.langs:
         folder = _figures_inside(plan, lang, out)
-        layout = _layout(plan, lang)
+        layout = nav.layout(plan.langs, lang)
         if not shared_done:
             sources.write_pages(ds, out / lang / "sources", lang, layout)
             facts.write_page(ds, out / lang, lang, layout | {"here": "facts.html"})
             corrections.write_page(ds, out / lang, lang, layout | {"here": "corrections.html"})
-        _write_front(plan, results, ds, lang, folder, dataset_version)
+        _write_front(plan, results, ds, lang, folder, dataset_version, today)
+    log = colophon.build_log(plan, results, dataset_version)
+    (out / colophon.BUILD_LOG).write_text(log, encoding="utf-8")
     return _write_chooser(plan, out)
 
 
@@ -77,22 +63,6 @@ def _figures_inside(plan: Plan, lang: str, out: Path) -> Path:
     return inside
 
 
-def _layout(plan: Plan, lang: str) -> dict[str, Any]:
-    """What every page of ``lang`` shows around its content: title, navigation, switch."""
-    return {
-        "lang": lang,
-        "site_title": i18n.t("report.title", lang),
-        "others": [
-            {"lang": lg, "label": i18n.t("report.switch", lg)} for lg in plan.langs if lg != lang
-        ],
-        "words": {name: i18n.t(key, lang) for name, key in WORDS.items()},
-        "columns": {
-            c: i18n.t(f"report.columns.{c}", lang)
-            for c in ("id", "label", "amount", "date", "asserted_by")
-        },
-    }
-
-
 def _write_front(
     plan: Plan,
     results: Sequence[Result],
@@ -100,6 +70,7 @@ def _write_front(
     lang: str,
     figures_folder: Path,
     dataset_version: str,
+    today: datetime.date,
 ) -> Path:
     out = plan.output / BUILDING / lang
     by_name = {r.job.notebook.name: r for r in of_language(results, lang)}
@@ -117,7 +88,7 @@ def _write_front(
         jinja.templates()
         .get_template("front.html.j2")
         .render(
-            **_layout(plan, lang),
+            **nav.layout(plan.langs, lang),
             here="index.html",
             root="",
             title=i18n.t("report.title", lang),
@@ -129,7 +100,7 @@ def _write_front(
             facts_intro=i18n.t("report.facts.intro", lang),
             facts_link=i18n.t("report.facts.link", lang),
             corrections_link=i18n.t("report.corrections.link", lang),
-            about=_about(plan, results, lang, dataset_version),
+            colophon=colophon.colophon(plan, results, lang, dataset_version, today),
         )
     )
     page = out / "index.html"
@@ -162,49 +133,6 @@ def _failures(failed: Sequence[Result], titles: dict[str, str], lang: str) -> di
             for r in failed
         ],
     }
-
-
-def _about(
-    plan: Plan, results: Sequence[Result], lang: str, dataset_version: str
-) -> dict[str, Any]:
-    """The run's parameters and the dataset's version, named in ``lang``."""
-
-    def word(key: str, **fmt: object) -> str:
-        return i18n.t(f"report.about.{key}", lang, **fmt)
-
-    rows = [
-        (word("languages"), ", ".join(plan.langs)),
-        (word("formats"), ",".join(plan.formats)),
-        (word("dpi"), str(plan.dpi)),
-        (word("notebooks"), ", ".join(nb.name for nb in plan.notebooks)),
-        (word("dataset_version"), dataset_version),
-        (word("timeout"), word("seconds", n=plan.timeout)),
-        (word("code_shown"), i18n.t("report.yes" if plan.with_code else "report.no", lang)),
-        (word("kernel"), KERNEL_NAME),
-    ]
-    if plan.params_file is not None:
-        rows.append((word("params_file"), plan.params_file.name))
-    rows += [(word("parameter", name=key), repr(plan.extra[key])) for key in sorted(plan.extra)]
-    executed = [
-        {"name": r.job.executed.name, "href": r.job.executed.name, "status": _status(r, lang)}
-        for r in of_language(results, lang)
-    ]
-    return {
-        "heading": word("heading"),
-        "intro": word("intro"),
-        "rows": rows,
-        "executed_label": word("executed"),
-        "executed": executed,
-        "reuse_rule": word("reuse_rule"),
-    }
-
-
-def _status(result: Result, lang: str) -> str:
-    """Whether a notebook was executed for this build, or reused from which earlier one."""
-    if result.reused_from is not None:
-        when = i18n.moment(result.reused_from, lang)
-        return i18n.t("report.about.reused", lang, when=when)
-    return i18n.t("report.about.ran" if result.ok else "report.about.failed", lang)
 
 
 def _write_chooser(plan: Plan, out: Path) -> Path:

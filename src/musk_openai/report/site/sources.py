@@ -125,15 +125,21 @@ def source_row(ds: Dataset, source_id: str, lang: str) -> dict[str, Any]:
     """A source as the front page and its page list it: heading, date, what it covers."""
     src = ds.sources.set_index("source_id").loc[source_id]
     when = i18n.date(str(src["date_published"]), str(src["date_precision"]), lang)
+    name = i18n.source_name(source_id, lang)
+    language = str(src["language"])
     return {
         "id": source_id,
+        "name": name[:1].upper() + name[1:],
         "href": f"sources/{source_id}.html",
         "heading": str(src["first_heading"]),
-        "language": str(src["language"]),
+        "translation": i18n.t(f"source.{source_id}.heading", lang),
+        "language": language,
         "date": i18n.t("report.sources.published", lang, date=when),
         "inferred": str(src["date_basis"]) == "inferred",
-        "covers": _localized(src, "covers", lang),
-        "outlets": "; ".join(x for x in str(src["outlets_cited"] or "").split(";") if x.strip()),
+        "covers": i18n.typography(_localized(src, "covers", lang), lang),
+        "outlets": i18n.listing(
+            [x.strip() for x in str(src["outlets_cited"] or "").split(";") if x.strip()], lang
+        ),
     }
 
 
