@@ -194,3 +194,22 @@ def test_language_style_applies_only_inside_its_own_notebook() -> None:
         own = f'.jp-Notebook:has(.{notebook.LANG_MARK}[data-lang="{lang}"]) '
         assert len(selectors) == 2 and all(s.startswith(own) for s in selectors), selectors
         assert f'<span class="{notebook.LANG_MARK}" data-lang="{lang}" hidden></span>' in html
+
+
+def test_a_source_text_opened_in_jupyterlab_leaves_the_dataset_loadable(tmp_path: Path) -> None:
+    """A source link opens the article's text in JupyterLab, which keeps a checkpoint of it in
+    sources/.ipynb_checkpoints/: the dataset still loads, and a stray text is still refused."""
+    import shutil
+
+    from musk_openai.paths import PROJECT_ROOT
+
+    copy = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "data", copy)
+    text = next((copy / "sources").glob("001_*.txt"))
+    checkpoints = copy / "sources" / ".ipynb_checkpoints"
+    checkpoints.mkdir()
+    shutil.copy(text, checkpoints / f"{text.stem}-checkpoint.txt")
+    assert len(data.load(copy).texts) == 5
+    shutil.copy(text, copy / "sources" / "stray.txt")
+    with pytest.raises(data.DataError, match="stray.txt: no row"):
+        data.load(copy)
