@@ -191,11 +191,15 @@ def test_lab_renders_amounts_as_text_not_maths(
     prose and outputs; no markdown cell and no output is typeset as LaTeX (MathJax), and the
     amounts read as written. Once the setup cell has run, only the prose of the run's language
     (French by default) shows."""
+    # A copy of its own, its figures in the test's folder (not the project's: the data is a copy).
+    copy = lab.root / "notebooks" / "maths" / f"{name}.ipynb"
+    copy.parent.mkdir(exist_ok=True)
+    _with_parameters(lab.root / "notebooks" / f"{name}.ipynb", copy, "fr", tmp_path / "figures")
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         page = context.new_page()
         # A workspace of its own, reset: the server is shared, its tabs must not be.
-        where = f"/lab/workspaces/{name}/tree/notebooks/{name}.ipynb"
+        where = f"/lab/workspaces/{name}/tree/notebooks/maths/{name}.ipynb"
         page.goto(f"{lab.url}{where}?reset&token={lab.token}")
         page.wait_for_selector(".jp-Notebook .jp-MarkdownOutput", timeout=LAB_WAIT)
         page.wait_for_selector(IDLE, timeout=LAB_WAIT)
