@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from musk_openai.dataset import data
-from musk_openai.story import charts, notebook, params
+from musk_openai.story import charts, notebook, params, tables
 
 
 def test_setup_checks_loads_and_prints_nothing(
@@ -85,7 +85,8 @@ def test_tables_for_readers(tmp_path: Path, ds: data.Dataset) -> None:
     assert ">Montant</th>" in html and ">Selon</th>" in html and "source_id" not in html
     assert ">octobre 2024</td>" in html and ">—</td>" in html  # F02 has no date
     assert '<td style="text-align: right">157' in html  # numbers right, words left
-    assert '<a href="sources/S001.html#F01">article d’octobre 2024</a>' in html
+    page = tables.report_links(html)  # the links as the report's page has them
+    assert '<a href="sources/S001.html#F01">article d’octobre 2024</a>' in page
     assert ">F01<" not in html and ">Ligne</th>" not in html  # the row's id: only in the link
     assert "Valorisation après la levée d’octobre 2024" in html and "<th></th>" not in html
     en = notebook.Story(params.validate("en", "png", 60, str(tmp_path)), ds, "2015", "2024")
@@ -94,8 +95,121 @@ def test_tables_for_readers(tmp_path: Path, ds: data.Dataset) -> None:
     assert (
         '<a href="sources/S000.html#E01">2024 article on the suit</a>, '
         '<a href="sources/S001.html#E02">October 2024 article</a>'
-    ) in html
+    ) in tables.report_links(html)
     html = en.table(queries.valuations(ds), ["label", "excerpt"])._repr_html_()
     assert '<td style="text-align: left"><span lang="fr">' in html
     with pytest.raises(KeyError, match="no column"):
         en.table(queries.valuations(ds), ["nothing"])
+
+
+def test_source_links_open_the_article_at_its_excerpt_in_lab_and_its_page_in_the_report(
+    tmp_path: Path, ds: data.Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In JupyterLab (the kernel in the notebook's folder), a source link is the article's text
+    file, relative, at the line of the row's excerpt (JupyterLab counts lines from 0); the
+    report's page of the same output links to the source's page at the row."""
+    from bs4 import BeautifulSoup
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from musk_openai.paths import NOTEBOOKS_DIR
+    from musk_openai.report.site import cells
+    from musk_openai.story import queries
+
+    monkeypatch.chdir(NOTEBOOKS_DIR)
+    story = notebook.Story(params.validate("en", "png", 60, str(tmp_path)), ds, "2015", "2024")
+    shown = story.table(queries.valuations(ds), ["label", "source_id"])._repr_html_()
+    quote = story.quote("F07").data  # type: ignore[attr-defined]
+    links = BeautifulSoup(shown + quote, "html.parser")("a")
+    rows = pd.concat([ds.figures, ds.events]).set_index("id")
+    assert len(links) == len(queries.valuations(ds)) + 1
+    for link in links:
+        path, line = link["href"].split("#line=")
+        page, row_id = link["data-page"].split("#")
+        assert not path.startswith("/") and ".." in path  # relative: the notebook's folder
+        text = (NOTEBOOKS_DIR / path).resolve()
+        source = rows.loc[row_id, "source_id"]
+        assert page == f"sources/{source}.html"
+        assert (
+            text
+            == (ds.folder / "sources").resolve()
+            / ds.sources.set_index("source_id").loc[source, "file"]
+        )
+        assert (
+            rows.loc[row_id, "excerpt"] in text.read_text(encoding="utf-8").split("\n")[int(line)]
+        )
+
+    nb = new_notebook(
+        cells=[
+            new_code_cell(
+                outputs=[
+                    new_output("execute_result", {"text/html": shown}, execution_count=1),
+                    new_output("execute_result", {"text/markdown": quote}, execution_count=2),
+                ]
+            )
+        ]
+    )
+    page_cells = cells.for_language(nb, "en", "Valuations").cells
+    outputs = [
+        o["data"].get("text/html") or o["data"]["text/markdown"] for o in page_cells[0].outputs
+    ]
+    on_page = BeautifulSoup("".join(outputs), "html.parser")("a")
+    assert [a["href"] for a in on_page] == [a["data-page"] for a in links]
+    assert all(not a.has_attr("data-page") for a in on_page)
+    assert "../" not in "".join(outputs) and ".txt" not in "".join(outputs)
+
+
+def test_findings_are_kept_for_the_tests_and_never_printed(
+    tmp_path: Path, ds: data.Dataset, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    story = notebook.Story(params.validate("en", "png", 60, str(tmp_path)), ds, "2015", "2024")
+    story.findings({"before": 86e9, "files": ["a.png"]})  # no kernel: nothing shown
+    assert capsys.readouterr().out == ""
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        story.findings({"when": pd.Timestamp("2024-01-01")})
+
+    kept = {"before": 86e9, "files": ["a.png"]}
+    cell = new_code_cell(
+        "story.findings(findings)",
+        metadata={"tags": ["findings"]},
+        outputs=[new_output("display_data", {notebook.FINDINGS_MIME: kept})],
+    )
+    assert notebook.findings_of(new_notebook(cells=[cell])) == kept
+    cell.outputs = []
+    with pytest.raises(KeyError, match="did not run"):
+        notebook.findings_of(new_notebook(cells=[cell]))
+
+
+def test_language_style_applies_only_inside_its_own_notebook() -> None:
+    """Every rule of the style starts from the notebook holding the run's marker: no rule for
+    the whole page (the browser check, with several notebooks: test_lab.py)."""
+    import re
+
+    for lang in ("fr", "en"):
+        html = notebook.language_style(lang)
+        style = re.search(r"<style>(.*)</style>", html, re.S)
+        assert style is not None
+        selectors = [s.strip() for s in re.findall(r"([^{}]+)\{[^}]*\}", style.group(1))]
+        own = f'.jp-Notebook:has(.{notebook.LANG_MARK}[data-lang="{lang}"]) '
+        assert len(selectors) == 2 and all(s.startswith(own) for s in selectors), selectors
+        assert f'<span class="{notebook.LANG_MARK}" data-lang="{lang}" hidden></span>' in html
+
+
+def test_a_source_text_opened_in_jupyterlab_leaves_the_dataset_loadable(tmp_path: Path) -> None:
+    """A source link opens the article's text in JupyterLab, which keeps a checkpoint of it in
+    sources/.ipynb_checkpoints/: the dataset still loads, and a stray text is still refused."""
+    import shutil
+
+    from musk_openai.paths import PROJECT_ROOT
+
+    copy = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "data", copy)
+    text = next((copy / "sources").glob("001_*.txt"))
+    checkpoints = copy / "sources" / ".ipynb_checkpoints"
+    checkpoints.mkdir()
+    shutil.copy(text, checkpoints / f"{text.stem}-checkpoint.txt")
+    assert len(data.load(copy).texts) == 5
+    shutil.copy(text, copy / "sources" / "stray.txt")
+    with pytest.raises(data.DataError, match="stray.txt: no row"):
+        data.load(copy)

@@ -4,7 +4,6 @@ checked by papermill runs that stop at the first cell."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ import pytest
 
 from musk_openai.dataset import data
 from musk_openai.paths import NOTEBOOKS_DIR
-from musk_openai.story import queries
+from musk_openai.story import notebook, queries
 
 NOTEBOOKS = sorted(p.stem for p in NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
 
@@ -23,10 +22,11 @@ pytestmark = pytest.mark.kernel
 
 
 def findings_of(nb: Any) -> dict[str, Any]:
-    """What the notebook's cell tagged ``findings`` printed (the JSON the tests read)."""
+    """What the notebook's cell tagged ``findings`` gave the tests (display data no reader
+    sees); it printed nothing."""
     cell = next(c for c in nb.cells if "findings" in c.metadata.get("tags", []))
-    text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
-    return dict(json.loads(text.strip().splitlines()[-1]))
+    assert not [o for o in cell.outputs if o.output_type == "stream"], "findings printed"
+    return notebook.findings_of(nb)
 
 
 def executed(real_report: tuple[Any, Path], name: str, lang: str) -> dict[str, Any]:

@@ -369,7 +369,9 @@ def texts_of(
         listed = {f"sources/{f}" for f in df["file"]}
         for name in sorted(files):
             stray = name.startswith("sources/") and name not in listed
-            if stray and not Path(name).name.startswith("."):
+            # Hidden files and folders are not the dataset's: JupyterLab, opening a source
+            # text (a notebook's source link), keeps a copy in sources/.ipynb_checkpoints/.
+            if stray and not any(part.startswith(".") for part in Path(name).parts):
                 problems.append(
                     Problem(
                         0,

@@ -14,15 +14,25 @@ sentence of ``texts.toml``, :meth:`Story.quote` a row's excerpt in its source te
 
 The notebooks' prose is in both languages: a markdown cell tagged ``fr`` or ``en`` (and starting
 with its marker, ``<kbd class="lang-marker" lang="fr">FR</kbd>``) is for that language only.
-Run in JupyterLab, :func:`setup` hides the cells of the other languages and the markers
-(:func:`language_style`); the report keeps only the run's language.
+Run in JupyterLab, :func:`setup` hides, in its own notebook only, the cells of the other
+languages and the markers (:func:`language_style`); a notebook not run shows both languages,
+each cell marked. The report keeps only the run's language.
+
+The numbers the tests check are given by the last cell, tagged ``findings``, to
+:meth:`Story.findings`: display data of a type of its own (:data:`FINDINGS_MIME`), which no
+front end renders and no page shows; :func:`findings_of` reads them back from an executed
+notebook.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -51,11 +61,22 @@ def no_maths(markdown: str) -> str:
     return f'<span class="{tables.NO_MATHS}">{text}</span>'
 
 
+#: The element :func:`language_style` leaves in its notebook, naming the run's language.
+LANG_MARK = "musk-openai-lang"
+#: The type of the findings' display data: a JSON object no front end renders.
+FINDINGS_MIME = "application/vnd.musk-openai.findings+json"
+
+
 def language_style(lang: str) -> str:
-    """CSS for JupyterLab: hide the markdown cells of the other languages, then the markers."""
+    """HTML for JupyterLab: an empty element naming ``lang`` and a style that, in the notebook
+    holding that element only (``.jp-Notebook:has(...)``), hides the markdown cells of the other
+    languages, then the markers. Another notebook open in the same JupyterLab page, in another
+    language or not run, is left as it is."""
+    own = f'.jp-Notebook:has(.{LANG_MARK}[data-lang="{lang}"])'
     return (
-        f'<style>.jp-Cell:has(.lang-marker:not([lang="{lang}"])) {{display: none}} '
-        ".jp-Cell .lang-marker {display: none !important}</style>"
+        f'<style>{own} .jp-Cell:has(.lang-marker:not([lang="{lang}"])) {{display: none}} '
+        f"{own} .jp-Cell .lang-marker {{display: none}}</style>"
+        f'<span class="{LANG_MARK}" data-lang="{lang}" hidden></span>'
     )
 
 
@@ -66,6 +87,18 @@ def _show_language(lang: str) -> None:
 
     if get_ipython() is not None:
         display({"text/html": language_style(lang)}, raw=True)
+
+
+def findings_of(nb: Mapping[str, object]) -> dict[str, object]:
+    """The findings an executed notebook gave :meth:`Story.findings` (its cell tagged
+    ``findings``); ``KeyError`` if it has none."""
+    for cell in nb["cells"]:  # type: ignore[attr-defined]
+        if "findings" not in cell.get("metadata", {}).get("tags", []):
+            continue
+        for output in cell.get("outputs", []):
+            if FINDINGS_MIME in output.get("data", {}):
+                return dict(output["data"][FINDINGS_MIME])
+    raise KeyError("no findings in the notebook: its cell tagged 'findings' did not run")
 
 
 @dataclass
@@ -93,6 +126,18 @@ class Story:
         self.files += written
         self.charts[chart.name] = chart
         return export.show(written, chart.alt)
+
+    def findings(self, values: Mapping[str, object]) -> None:
+        """Keep the numbers the tests check in the notebook, for :func:`findings_of`: display
+        data of type :data:`FINDINGS_MIME` only, which JupyterLab and the report do not show.
+        The values must be plain JSON (a ``TypeError`` says which is not). Outside a kernel,
+        nothing is shown."""
+        from IPython import get_ipython
+        from IPython.display import display
+
+        kept = json.loads(json.dumps(values))
+        if get_ipython() is not None:  # outside a kernel, display() would print them
+            display({FINDINGS_MIME: kept}, raw=True)
 
     def say(self, key: str, **fmt: object) -> object:
         """A sentence of ``texts.toml`` in the notebook's language, shown as Markdown: money,
@@ -132,7 +177,33 @@ class Story:
         label = dict(zip(labelled["id"], labelled[f"label_{self.lang}"].astype(str), strict=True))
         languages = set(self.ds.sources["language"].astype(str))
         quoted = languages.pop() if len(languages) == 1 else ""
-        return tables.Rows(dict(zip(both["id"], both["source_id"], strict=True)), label, quoted)
+        return tables.Rows(
+            dict(zip(both["id"], both["source_id"], strict=True)),
+            label,
+            quoted,
+            text_of=self._texts(),
+            line_of=self._lines(pd.concat([both, self.ds.claims])),
+        )
+
+    def _texts(self) -> dict[str, str]:
+        """Each source's text file, as a link from the kernel's folder (a notebook's own
+        folder in JupyterLab), with ``/`` between folders."""
+        folder = self.ds.folder / "sources"
+        return {
+            str(r.source_id): quote(os.path.relpath(folder / str(r.file)).replace(os.sep, "/"))
+            for r in self.ds.sources.itertuples()
+        }
+
+    def _lines(self, rows: pd.DataFrame) -> dict[tuple[str, str], int]:
+        """The line (from 0, as JupyterLab counts) of each row's excerpt in its source's text,
+        by source and row id."""
+        lines = {}
+        for r in rows.itertuples():
+            text = self.ds.texts.get(str(r.source_id), "")
+            at = text.find(str(r.excerpt))
+            if at >= 0:
+                lines[str(r.source_id), str(r.id)] = text.count("\n", 0, at)
+        return lines
 
 
 def setup(

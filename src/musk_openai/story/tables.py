@@ -9,8 +9,11 @@ A column is named as in the data (``source_id``, ``date``...) or is one of a few
 from several (``amount``: ``value`` with its ``bound``; ``label`` and ``question``: the column of
 the run's language). Headers come from the ``[table]`` section of ``texts.toml``. The HTML is
 marked for MathJax to leave alone (a ``$`` is money, never a formula), with every ``$`` written
-``&#36;``. A source is named in words ("article de mars 2024") and links to
-``sources/S001.html#F01``: its page in the report, at the row. No row id or source code shows
+``&#36;``. A source is named in words ("article de mars 2024") and links to where the reader is
+(:func:`_links`): in JupyterLab, to the article's text in the data folder, at the line of the
+row's excerpt (``../data/sources/001_....txt#line=3``, which JupyterLab opens in its editor,
+cursor on that line); in the report, to ``sources/S001.html#F01``, its page, at the row (the
+link's ``data-page``, made its ``href`` by :func:`report_links`). No row id or source code shows
 in a cell (the table's ``id`` column has no header, so it is not shown; a note's "S004" is the
 article's name, its "(F08)" left out): readers check a row on the source's page, where the code
 is. Text built from data is spaced as the language writes it (:func:`i18n.typography`), and
@@ -22,7 +25,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -46,6 +49,8 @@ SOURCE_CODE = re.compile(r"\bS\d{3}\b")
 ID_LIST = re.compile(r"\s*\((?:[FECMRK]\d{2,3}(?:,\s*|\s+and\s+|\s+et\s+)?)+\)")
 ROW_ID = re.compile(r"\b[FECMRK]\d{2,3}\b(?:,\s*)?")
 FRENCH_QUOTE = re.compile(r"«[^»]*»")
+#: A source link as :func:`_links` writes it when it knows the source's text file.
+LAB_LINK = re.compile(r'<a href="[^"]*" data-page="([^"]*)">')
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,10 @@ class Rows:
     label_of: Mapping[str, str]
     #: The language the sources are written in (their quotes are marked with it), if known.
     quoted: str = ""
+    #: Each source's text file, as a relative link from the notebook (JupyterLab opens it).
+    text_of: Mapping[str, str] = field(default_factory=dict)
+    #: The line (from 0) of each row's excerpt in its source's text, by (source, row id).
+    line_of: Mapping[tuple[str, str], int] = field(default_factory=dict)
 
 
 def missing(value: object) -> bool:
@@ -139,8 +148,9 @@ TEXT: dict[str, Callable[[pd.Series, str, Rows], str]] = {
 
 
 def _links(row: pd.Series, column: str, lang: str, rows: Rows) -> str:
-    """``source_id`` (or each of ``source_ids``) as a link to the source's page, at the row,
-    named in words."""
+    """``source_id`` (or each of ``source_ids``) as a link named in words: to the source's text
+    at the line of the row's excerpt where the notebook runs (JupyterLab), to the source's page
+    at the row in the report (``data-page``: :func:`report_links`)."""
     sids = [s.strip() for s in str(row[column]).split(",")]
     ids = [str(row["id"])] if "id" in row.index else []
     if "event_ids" in row.index:
@@ -148,10 +158,22 @@ def _links(row: pd.Series, column: str, lang: str, rows: Rows) -> str:
     links = []
     for sid in sids:
         anchor = next((i for i in ids if rows.source_of.get(i) == sid), "")
-        href = f"sources/{sid}.html" + (f"#{anchor}" if anchor else "")
+        page = f"sources/{sid}.html" + (f"#{anchor}" if anchor else "")
         name = dollars(i18n.typography(i18n.source_name(sid, lang, short=True), lang))
-        links.append(f'<a href="{html.escape(href)}">{name}</a>')
+        text = rows.text_of.get(sid)
+        if text is None:
+            links.append(f'<a href="{html.escape(page)}">{name}</a>')
+            continue
+        line = next((rows.line_of[sid, i] for i in ids if (sid, i) in rows.line_of), None)
+        href = text + (f"#line={line}" if line is not None else "")
+        links.append(f'<a href="{html.escape(href)}" data-page="{html.escape(page)}">{name}</a>')
     return ", ".join(links)
+
+
+def report_links(shown: str) -> str:
+    """The HTML (or Markdown) of an output with every source link made the link of the report:
+    its ``data-page`` (``sources/S001.html#F01``) as its ``href``."""
+    return LAB_LINK.sub(r'<a href="\1">', shown)
 
 
 def cell(row: pd.Series, column: str, lang: str, rows: Rows) -> str:

@@ -6,7 +6,8 @@ The cells of a language are those :func:`musk_openai.report.notebooks.kept` keep
 (``{"image/png": {"alt": ...}}``); one without gets a sentence made from the page's title. HTML
 tables (pandas) get a safety net: no index column of plain row numbers, an em dash for a missing
 value, short cells that do not wrap (dates), and every source id linked to its page
-(``sources/S001.html#F01``).
+(``sources/S001.html#F01``). A source link the notebook made for JupyterLab (to the article's text
+file) becomes the link to its page (:func:`musk_openai.story.tables.report_links`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import re
 from typing import Any
 
 from musk_openai.report.notebooks import kept
-from musk_openai.story import i18n
+from musk_openai.story import i18n, tables
 
 SOURCES_RE = re.compile(r"^S\d{3}(\s*,\s*S\d{3})*$")
 ROW_RE = re.compile(r"^[FEM]\d{2,}$")
@@ -46,10 +47,21 @@ def for_language(nb: Any, lang: str, page_title: str) -> Any:
         cell.outputs = [o for o in cell.get("outputs", []) if o.get("output_type") != "stream"]
         for output in cell.outputs:
             _with_alt(output, alt)
+            _report_links(output)
             html = output.get("data", {}).get("text/html")
             if isinstance(html, str) and "<table" in html:
                 output["data"]["text/html"] = readable_tables(html, lang)
     return out
+
+
+def _report_links(output: Any) -> None:
+    """Every source link of the output's HTML and Markdown leads to its page in the report."""
+    data = output.get("data", {})
+    for mime in ("text/html", "text/markdown"):
+        if mime in data:
+            shown = data[mime]
+            text = "".join(shown) if isinstance(shown, list) else str(shown)
+            data[mime] = tables.report_links(text)
 
 
 def _with_alt(output: Any, fallback: str) -> None:
