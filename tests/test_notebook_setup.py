@@ -213,3 +213,35 @@ def test_a_source_text_opened_in_jupyterlab_leaves_the_dataset_loadable(tmp_path
     shutil.copy(text, copy / "sources" / "stray.txt")
     with pytest.raises(data.DataError, match="stray.txt: no row"):
         data.load(copy)
+
+
+#: What a label or a source text could hold that a page must show as words, never run.
+PAYLOAD = "[read more](javascript:alert(1)) <img src=x onerror=alert(1)> **loud**"
+
+
+def test_data_is_shown_as_text_never_as_markup(tmp_path: Path, ds: data.Dataset) -> None:
+    """A row's label and its source text, in a quote and in a sentence: the link, the tag and
+    the emphasis they spell show as written, on a page (nbconvert's Markdown) as in Lab."""
+    import dataclasses
+
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    figures = ds.figures.copy()
+    at = figures["id"] == "F07"
+    figures.loc[at, "label_en"] = PAYLOAD
+    source, excerpt = (
+        str(figures.loc[at, "source_id"].iloc[0]),
+        str(figures.loc[at, "excerpt"].iloc[0]),
+    )
+    texts = dict(ds.texts) | {source: ds.texts[source].replace(excerpt, f"{PAYLOAD} {excerpt}")}
+    unsafe = dataclasses.replace(ds, figures=figures, texts=texts)
+    story = notebook.Story(params.validate("en", "png", 60, str(tmp_path)), unsafe, "2015", "2024")
+    quoted = story.quote("F07")._repr_html_()  # type: ignore[attr-defined]
+    said = markdown2html_mistune(
+        story.say("notebook.lawsuits.summary", musk=PAYLOAD, openai=1, other=2).data
+    )  # type: ignore[attr-defined]
+    for shown in (quoted, said):
+        assert 'href="javascript' not in shown and "<img" not in shown
+        assert "<strong>loud" not in shown
+    assert quoted.count("[read more]") == 2  # the label and the source text, as written
+    assert "[read more](javascript:alert(1))" in said.replace("&#40;", "(").replace("&#41;", ")")

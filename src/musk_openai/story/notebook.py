@@ -53,6 +53,16 @@ def pandas_display() -> None:
     pd.set_option("display.html.use_mathjax", False)
 
 
+def inert(value: object) -> str:
+    """A value of the data as text inside Markdown: HTML's and Markdown's own characters
+    (tags, links, emphasis, code) as numeric entities, so that it shows as written."""
+    return "".join(f"&#{ord(c)};" if c in INERT else c for c in str(value))
+
+
+#: The characters :func:`inert` writes as entities.
+INERT = set("&<>\"'[]()*_`!#|\\")
+
+
 def no_maths(markdown: str) -> str:
     """One line of Markdown that JupyterLab shows as written: each ``$`` as the entity ``&#36;``
     (JupyterLab takes ``$...$``, even ``\\$...\\$``, for a formula before rendering), and
@@ -141,10 +151,11 @@ class Story:
 
     def say(self, key: str, **fmt: object) -> object:
         """A sentence of ``texts.toml`` in the notebook's language, shown as Markdown: money,
-        never a formula (:func:`no_maths`)."""
+        never a formula (:func:`no_maths`); the values put in it are text (:func:`inert`)."""
         from IPython.display import Markdown
 
-        return Markdown(no_maths(i18n.t(key, self.lang, **fmt)))
+        values = {k: inert(v) for k, v in fmt.items()}  # data is text, never Markdown or HTML
+        return Markdown(no_maths(i18n.t(key, self.lang, **values)))
 
     def table(self, frame: pd.DataFrame, columns: list[str]) -> tables.Table:
         """``frame``'s ``columns`` for readers: headers in words, amounts and dates in the
@@ -152,24 +163,34 @@ class Story:
         return tables.table(frame, columns, self.lang, self._rows())
 
     def quote(self, row_id: str, before: int = 120, after: int = 80) -> object:
-        """A row's label and amount, and its excerpt (bold) in the sentences around it."""
-        from IPython.display import Markdown
+        """A row's label and amount, and its excerpt (bold) in the sentences around it, as
+        HTML in which every text of the data is escaped: a label or a source text is shown as
+        written, never run as Markdown or HTML (a ``javascript:`` link stays words)."""
+        from IPython.display import HTML
 
         rows = pd.concat([self.ds.figures, self.ds.events])
         row = rows[rows["id"] == row_id].iloc[0]
         text = self.ds.texts[str(row["source_id"])]
         start = text.index(str(row["excerpt"]))
         end = start + len(str(row["excerpt"]))
-        context = f"…{text[max(0, start - before) : start]}**{text[start:end]}**"
-        context += f"{text[end : end + after]}…"
         info = self._rows()
+        quoted = info.quoted or self.lang
+
+        def shown(part: str) -> str:
+            return tables.dollars(i18n.typography(" ".join(part.split()), quoted))
+
         amount = tables.cell(row, "amount", self.lang, info)
         link = tables.cell(row, "source_id", self.lang, info)
         label = tables.dollars(tables.readable(str(row[f"label_{self.lang}"]), self.lang))
-        head = f"**{label}** — {amount} ({link})"
-        body = i18n.typography(" ".join(context.split()), info.quoted or self.lang)
+        context = (
+            f"…{shown(text[max(0, start - before) : start])} <strong>{shown(text[start:end])}"
+            f"</strong> {shown(text[end : end + after])}…"
+        )
         lang = f' lang="{info.quoted}"' if info.quoted else ""
-        return Markdown(f"{head}\n\n> <span{lang}>{no_maths(body)}</span>")
+        return HTML(
+            f'<div class="{tables.NO_MATHS}"><p><strong>{label}</strong> — {amount} ({link})</p>'
+            f"<blockquote><p{lang}>{context}</p></blockquote></div>"
+        )
 
     def _rows(self) -> tables.Rows:
         both = pd.concat([self.ds.figures, self.ds.events, self.ds.members])
