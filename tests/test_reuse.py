@@ -256,7 +256,8 @@ def test_a_damaged_entry_is_not_trusted(project: Project) -> None:
     (entry / reuse.MANIFEST).write_text(json.dumps(manifest))
     assert project.run()[1] == {"00-plain fr"}
     manifest = next(e / reuse.MANIFEST for e in _runs(project.out) if "01-figure (fr)" in _job(e))
-    manifest.write_text(manifest.read_text().replace('"key_version": 2', '"key_version": 0'))
+    version = f'"key_version": {reuse.KEY_VERSION}'
+    manifest.write_text(manifest.read_text().replace(version, '"key_version": 0'))
     assert project.run()[1] == {"01-figure fr"}
     # a cache folder that others may write into is not trusted
     root = reuse.Store(project.out).root
@@ -274,8 +275,8 @@ def test_inputs_changed_during_the_run_leave_no_entry(
     project.edit_cell("00-plain", "\nprint('changed')")
     entries = _entries(project.out)
     real = reuse.inputs
-    calls = iter([real(), reuse.Inputs("edited during the run", "", "")])
-    monkeypatch.setattr(reuse, "inputs", lambda: next(calls))
+    calls = iter([real(project.nbs), reuse.Inputs("edited during the run", "", "")])
+    monkeypatch.setattr(reuse, "inputs", lambda _: next(calls))
     report, executed = project.run()
     assert report.exit_code == 0 and executed == {"00-plain fr", "00-plain en"}
     monkeypatch.setattr(reuse, "inputs", real)
@@ -397,3 +398,43 @@ def test_a_cache_that_cannot_be_written_turns_reuse_off_and_says_so(
     assert (tmp_path / "out" / "en" / "00-a.html").is_file()
     said = runner.summary(report)
     assert said.count("reuse off for this run") == 1 and "not-a-folder" in said
+
+
+def test_a_file_beside_the_notebooks_is_in_the_key(project: Project) -> None:
+    """A helper module a notebook could import, or a matplotlibrc the kernel reads from its
+    working folder: editing it executes every run again; a JupyterLab checkpoint does not."""
+    (project.nbs / "helper.py").write_text("VALUE = 1\n")
+    assert project.run()[1] == ALL
+    (project.nbs / ".ipynb_checkpoints").mkdir()
+    (project.nbs / ".ipynb_checkpoints" / "00-plain-checkpoint.ipynb").write_text("{}")
+    assert project.run()[1] == set()
+    (project.nbs / "helper.py").write_text("VALUE = 2\n")
+    assert project.run()[1] == ALL
+
+
+def test_the_users_matplotlib_and_ipython_settings_do_not_reach_the_kernels(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A matplotlibrc in MATPLOTLIBRC and an IPython startup file in IPYTHONDIR: a report's
+    kernels read neither (the key need not read them either)."""
+    rc = tmp_path / "matplotlibrc"
+    rc.write_text("figure.facecolor: red\n")
+    startup = tmp_path / "ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    (startup / "00-user.py").write_text("USER_STARTUP = True\n")
+    monkeypatch.setenv("MATPLOTLIBRC", str(rc))
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
+    nbs = tmp_path / "notebooks"
+    probe = (
+        "import matplotlib\n"
+        "print('facecolor', matplotlib.rcParams['figure.facecolor'])\n"
+        "print('startup', 'USER_STARTUP' in globals())"
+    )
+    make_notebook(nbs, "00-probe", probe)
+    report = runner.run_report(
+        notebooks_dir=nbs, output=tmp_path / "out", lang="en", stream=None, figures_root=tmp_path
+    )
+    assert report.exit_code == 0, runner.summary(report)
+    nb = nbformat.read(tmp_path / "out" / "en" / "00-probe.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
+    assert "facecolor white" in printed and "startup False" in printed, printed

@@ -16,8 +16,12 @@ for the threads before it is raised again (:class:`Pool`).
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import logging
+import os
 import signal
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -37,6 +41,34 @@ from musk_openai.report.types import KERNEL_NAME, RUN_METADATA, Failure, Job, Pl
 QUIET = logging.getLogger("musk_openai.report.kernels")
 QUIET.addHandler(logging.NullHandler())
 QUIET.propagate = False
+
+
+#: What of the user's environment a report's kernel does not read: matplotlib's settings (a
+#: ``matplotlibrc`` in ``MATPLOTLIBRC``, ``MPLCONFIGDIR`` or ``~/.config/matplotlib``) and
+#: IPython's profile (its startup files, in ``IPYTHONDIR`` or ``~/.ipython``). A report is the
+#: same on every machine, and its cache key (:mod:`.reuse`) need not read the user's files.
+NEUTRALISED = ("MATPLOTLIBRC", "IPYTHONDIR")
+
+
+def kernel_env() -> dict[str, str]:
+    """The environment of a report's kernels: this one's, with matplotlib's own defaults
+    (``MATPLOTLIBRC``: the file matplotlib ships, found without importing it) and an empty
+    IPython folder of this process's own (removed at exit). ``MPLCONFIGDIR`` stays, so that
+    matplotlib's font cache is kept: matplotlib reads a ``matplotlibrc`` there only when
+    ``MATPLOTLIBRC`` names none."""
+    env = {k: v for k, v in os.environ.items() if k not in NEUTRALISED}
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is not None and spec.submodule_search_locations:
+        shipped = Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "matplotlibrc"
+        env["MATPLOTLIBRC"] = str(shipped)
+    env["IPYTHONDIR"] = _ipython_dir().name
+    return env
+
+
+@functools.cache
+def _ipython_dir() -> tempfile.TemporaryDirectory[str]:
+    """An empty IPython folder, made once per process (and removed at its exit)."""
+    return tempfile.TemporaryDirectory(prefix="musk-openai-ipython-")
 
 
 def execute_job(job: Job, timeout: int, notebooks_dir: Path, key: str = "") -> Result:
@@ -72,7 +104,7 @@ def execute_job(job: Job, timeout: int, notebooks_dir: Path, key: str = "") -> R
             # A timeout is reported once, in the summary: nbclient's own log stays quiet.
             log=QUIET,
         )
-        client.execute()
+        client.execute(env=kernel_env())  # passed to the kernel manager's start_kernel
     except Exception as exc:  # noqa: BLE001 - any failure of one notebook must not stop the others
         if nb is not None:
             _write(nb, job.executed)

@@ -3,11 +3,14 @@
 A run of one notebook in one language depends on: the notebook's content (its cells and their
 metadata, not the outputs a JupyterLab session may have saved in it), its parameters, every file
 of the data folder, the code and words a notebook imports (the package's dataset and story rooms:
-queries, charts, texts, style), and the dependencies (``requirements.lock``, the distributions
-installed in this environment, the Python version). :func:`job_key` is the SHA-256 of all of
-these, and it is written into the executed notebook's metadata (``musk_openai.run_key``). The
-report room (the runner, the page templates, the CSS, the site's code) is not in the key: pages
-are always rendered again from the executed notebooks, so an edit there starts no kernel.
+queries, charts, texts, style), the notebooks folder's other files (a helper module, a
+``matplotlibrc``), and the dependencies (``requirements.lock``, the distributions installed in
+this environment, the Python version). What lies outside the project is not read: a report's
+kernels ignore the user's matplotlib and IPython settings (:func:`.execute.kernel_env`).
+:func:`job_key` is the SHA-256 of all of these, and it is written into the executed notebook's
+metadata (``musk_openai.run_key``). The report room (the runner, the page templates, the CSS,
+the site's code) is not in the key: pages are always rendered again from the executed
+notebooks, so an edit there starts no kernel.
 Quarto's ``freeze`` and jupyter-cache key on the notebook alone and cannot see the data or the
 code the notebook reads.
 
@@ -44,7 +47,7 @@ from musk_openai.report.site import nav
 from musk_openai.report.types import KERNEL_NAME, RUN_METADATA, Job, Plan
 
 #: Changes when the key or the entries change meaning: older entries are then never matched.
-KEY_VERSION = 2
+KEY_VERSION = 3
 #: The folder of the entries, in the user's cache folder.
 RUNS = "runs"
 MANIFEST = "manifest.json"
@@ -65,18 +68,35 @@ class Inputs:
     data: str
     code: str
     dependencies: str
+    #: The notebooks folder's other files (a helper module a notebook imports, a matplotlibrc
+    #: read from the kernel's working folder).
+    beside: str = ""
     #: The report room (runner, site code, templates, CSS): in the keys of pages, not of runs.
     report: str = ""
 
 
-def inputs() -> Inputs:
-    """Hash the data folder, the code notebooks import and the dependencies as they are now."""
+def inputs(notebooks_dir: Path) -> Inputs:
+    """Hash the data folder, the code notebooks import, the dependencies and the notebooks
+    folder's other files as they are now."""
     return Inputs(
         data=files.digest(files.tree(paths.data_dir().resolve())),
         code=code_digest(),
         dependencies=dependencies_digest(),
+        beside=beside_digest(notebooks_dir),
         report=files.digest(files.tree(PACKAGE / "report")),
     )
+
+
+def beside_digest(notebooks_dir: Path) -> str:
+    """The notebooks folder's files but the notebooks (each in its own job's key) and what
+    JupyterLab keeps there (checkpoints, hidden files): what a kernel working in that folder
+    may import or read."""
+    found = {
+        name: raw
+        for name, raw in files.tree(notebooks_dir).items()
+        if not name.endswith(".ipynb") and not any(p.startswith(".") for p in name.split("/"))
+    }
+    return files.digest(found)
 
 
 def code_digest() -> str:
@@ -122,7 +142,7 @@ def job_key(job: Job, shared: Inputs) -> str:
     (see the module's doc)."""
     what = {
         "key_version": KEY_VERSION,
-        "inputs": [shared.data, shared.code, shared.dependencies],
+        "inputs": [shared.data, shared.code, shared.dependencies, shared.beside],
         "notebook": notebook_digest(job.notebook.path),
         "name": job.notebook.path.name,
         "parameters": dict(job.parameters),
