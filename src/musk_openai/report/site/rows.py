@@ -1,5 +1,6 @@
 """The dataset's rows as a reader of one language sees them: kind, label, amount, date, who asserts
-it, its source and its excerpt, every value formatted by :mod:`musk_openai.story.i18n`.
+it, its source and its excerpt (and, for a claim, its suit, against whom and its stance), every
+value formatted by :mod:`musk_openai.story.i18n`.
 
 Used by the source pages (:mod:`.sources`: the rows each article supports) and the fact
 explorer (:mod:`.facts`).
@@ -14,6 +15,7 @@ import pandas as pd
 
 from musk_openai.dataset.data import Dataset
 from musk_openai.story import i18n
+from musk_openai.story.queries import lawsuits
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,11 @@ class Row:
     source_id: str
     contested: bool
     excerpt: str
+    #: A claim's suit, the parties it is against or about, and what its claimant does with it
+    #: (the em dash, or no party, for a figure, an event or a member).
+    suit: str = ""
+    targets: tuple[str, ...] = ()
+    stance: str = ""
 
     @property
     def anchor(self) -> str:
@@ -112,6 +119,37 @@ def members(ds: Dataset, lang: str) -> list[Row]:
     return rows
 
 
+def suit(proceeding: str, lang: str) -> str:
+    """A claim's suit (claims.csv, column proceeding), or none: a public statement."""
+    return i18n.t(f"report.suits.{proceeding or 'none'}", lang)
+
+
+def claims(ds: Dataset, lang: str) -> list[Row]:
+    """What each side alleges, asks and answers: one row per claim and per source."""
+    none = i18n.t("report.none", lang)
+    rows = []
+    for _, r in ds.claims.iterrows():
+        targets = [t.strip() for t in _text(r["target"]).split(";") if t.strip()]
+        rows.append(
+            Row(
+                id=str(r["id"]),
+                table="claims",
+                kind=i18n.kind("claim", lang),
+                label=i18n.label(r, lang),
+                amount=none,
+                date=date(r, lang),
+                asserted_by=i18n.assertor(str(r["claimant"]), lang),
+                source_id=str(r["source_id"]),
+                contested=bool(r["contested"]),
+                excerpt=str(r["excerpt"]),
+                suit=suit(_text(r["proceeding"]), lang),
+                targets=tuple(lawsuits.party(t, lang) for t in targets),
+                stance=i18n.t(f"chart.lawsuits.stance.{r['stance']}", lang),
+            )
+        )
+    return rows
+
+
 def every_row(ds: Dataset, lang: str) -> list[Row]:
-    """Figures, events and members, in that order."""
-    return figures(ds, lang) + events(ds, lang) + members(ds, lang)
+    """Figures, events, members and claims, in that order."""
+    return figures(ds, lang) + events(ds, lang) + members(ds, lang) + claims(ds, lang)
