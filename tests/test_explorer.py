@@ -249,3 +249,29 @@ def test_on_a_phone_every_column_is_reachable(open_page: Any, lang: str) -> None
     assert first.locator("details dd").first.is_visible()
     box = first.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+
+
+#: DataTables' and SearchPanes' own English words, which a French page must not say.
+ENGLISH = re.compile(r"\b(Search|Clear|Order|activate|Loading|Show|Collapse|entries|pagination)\b")
+
+
+@pytest.mark.browser
+def test_every_control_is_named_in_the_pages_language(open_page: Any) -> None:
+    page = open_page("fr")
+    controls = page.eval_on_selector_all(
+        ".facts button, .facts input, .facts select, .facts [role=button], .facts [role=option]",
+        """els => els.filter(e => e.offsetParent !== null).map(e => [e.outerHTML.slice(0, 80),
+           e.getAttribute('aria-label') || (e.labels && e.labels[0] && e.labels[0].textContent)
+           || e.textContent.trim()])""",
+    )
+    assert len(controls) > 40
+    unnamed = [html for html, name in controls if not (name or "").strip()]
+    assert not unnamed, unnamed
+    said = page.eval_on_selector_all(
+        ".facts [aria-label], .facts [title], .facts [placeholder]",
+        """els => els.filter(e => !e.closest('[hidden]')).map(e => [e.getAttribute('aria-label'),
+           e.getAttribute('title'), e.getAttribute('placeholder')].join(' | '))""",
+    )
+    visible = page.locator(".facts").inner_text()
+    english = [w for w in [*said, visible] if ENGLISH.search(w)]
+    assert not english, english[:5]
