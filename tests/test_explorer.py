@@ -275,3 +275,16 @@ def test_every_control_is_named_in_the_pages_language(open_page: Any) -> None:
     visible = page.locator(".facts").inner_text()
     english = [w for w in [*said, visible] if ENGLISH.search(w)]
     assert not english, english[:5]
+
+
+@pytest.mark.browser
+def test_every_filter_value_shows_its_count_inside_its_pane(open_page: Any) -> None:
+    page = open_page("en")
+    outside = page.eval_on_selector_all(
+        ".dtsp-searchPane tbody tr",
+        """rows => rows.filter(r => {
+             const pane = r.closest('.dtsp-searchPane').getBoundingClientRect();
+             const pill = r.querySelector('.dtsp-pill').getBoundingClientRect();
+             return pill.right > pane.right + 1; }).map(r => r.textContent)""",
+    )
+    assert not outside, outside
