@@ -288,3 +288,29 @@ def test_every_filter_value_shows_its_count_inside_its_pane(open_page: Any) -> N
              return pill.right > pane.right + 1; }).map(r => r.textContent)""",
     )
     assert not outside, outside
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", ["date", "amount"])
+def test_sorting_by_date_or_amount_follows_the_values_not_the_words(
+    open_page: Any, ds: data.Dataset, name: str
+) -> None:
+    page = open_page("fr")
+    header = i18n.t(f"report.columns.{name}", "fr")
+    page.locator("table#facts thead th", has_text=header).locator(".dt-column-order").click()
+    page.wait_for_function(
+        "[...document.querySelectorAll('table#facts thead th')]"
+        ".some(t => t.getAttribute('aria-sort') === 'ascending')"
+    )
+    nth = facts.COLUMNS.index(name) + 1
+    cells = f"table#facts tbody td:nth-child({nth})"
+    shown = page.eval_on_selector_all(cells, "tds => tds.map(t => t.textContent)")
+    orders = page.eval_on_selector_all(
+        cells, "tds => tds.map(t => t.querySelector('[data-order]').dataset.order)"
+    )
+    assert orders == sorted(orders) and len(set(orders)) > 3  # not the words' order
+    if name == "date":  # the earliest year first: the founding, 2015
+        assert shown[0] == "2015"
+    else:  # the smallest amount in dollars first: the 44 million Musk says he invested
+        smallest = ds.figures.loc[ds.figures["unit"] == "USD", "value"].min()
+        assert shown[0] == i18n.money(smallest, "fr")

@@ -7,7 +7,7 @@ The table is itables' (DataTables and its SearchPanes extension), in its offline
 library's JavaScript and CSS are embedded in the page (:func:`itables.javascript.
 generate_init_offline_itables_html`), so nothing is fetched. Cells are HTML (``allow_html``):
 each is rendered by ``templates/cell.html.j2`` with autoescaping, never concatenated. The
-filters show a cell's text, not its link (:data:`PANE_VALUE`); every word DataTables and
+filters show a cell's text, not its link (:data:`CELL_VALUE`); every word DataTables and
 SearchPanes show or say to a screen reader is in texts.toml (``report.datatables.language``).
 On a phone (``templates/report.css``, its explorer section) the table keeps the label and the
 date, and each row's other columns open under its label (a ``<details>``, operable by keyboard).
@@ -59,11 +59,18 @@ FILTERS = (
 )
 #: The columns a phone shows (the others open under the label).
 ON_A_PHONE = ("label", "date")
+#: The columns sorted by a value of their own (a date by its first day, an amount by its value).
+ORDERED = ("amount", "date")
 #: What a filter lists for a cell: its text without its link, or, where the cell names several
-#: values (``data-value``: the parties a claim is against), each of them.
-PANE_VALUE = """function (data, type) {
-  if (type !== "sp") { return data; }
+#: values (``data-value``: the parties a claim is against), each of them. What a column sorts
+#: by: the cell's ``data-order``, else its text.
+CELL_VALUE = """function (data, type) {
+  if (type !== "sp" && type !== "sort") { return data; }
   const body = new DOMParser().parseFromString(data, "text/html").body;
+  if (type === "sort") {
+    const ordered = body.querySelector("[data-order]");
+    return ordered ? ordered.dataset.order : body.textContent;
+  }
   const parts = body.querySelectorAll("[data-value]");
   return parts.length ? Array.from(parts, (p) => p.textContent) : body.textContent;
 }"""
@@ -71,12 +78,17 @@ PANE_VALUE = """function (data, type) {
 COLLAPSED = 'window.matchMedia("(max-width: 40rem)").matches'
 
 
-def cell(text: str, href: str | None = None, lang: str | None = None) -> str:
-    """One cell's HTML: a link, or text (in ``lang``, the source's language, if given)."""
-    if href is None and lang is None:
+def cell(
+    text: str, href: str | None = None, lang: str | None = None, order: str | None = None
+) -> str:
+    """One cell's HTML: a link, or text (in ``lang``, the source's language, if given; sorted by
+    ``order``, if given)."""
+    if href is None and lang is None and order is None:
         return str(escape(text))
     return str(
-        jinja.templates().get_template("cell.html.j2").render(text=text, href=href, lang=lang)
+        jinja.templates()
+        .get_template("cell.html.j2")
+        .render(text=text, href=href, lang=lang, order=order)
     )
 
 
@@ -103,8 +115,8 @@ def frame(ds: Dataset, lang: str) -> pd.DataFrame:
         cells = {
             "id": cell(row.id, href=row.anchor),
             "kind": cell(row.kind),
-            "amount": cell(row.amount),
-            "date": cell(row.date),
+            "amount": cell(row.amount, order=row.amount_order),
+            "date": cell(row.date, order=row.date_order),
             "asserted_by": cell(row.asserted_by),
             "suit": cell(row.suit or none),
             "target": parties(row.targets, lang) if row.table == "claims" else cell(none),
@@ -172,10 +184,10 @@ def datatable_options(lang: str) -> dict[str, Any]:
         "columnDefs": [
             *class_names(),
             {
-                "targets": [COLUMNS.index(c) for c in FILTERS],
-                "render": JavascriptFunction(PANE_VALUE),
-                "searchPanes": {"orthogonal": "sp"},
+                "targets": [COLUMNS.index(c) for c in (*FILTERS, *ORDERED)],
+                "render": JavascriptFunction(CELL_VALUE),
             },
+            {"targets": [COLUMNS.index(c) for c in FILTERS], "searchPanes": {"orthogonal": "sp"}},
         ],
         "searchPanes": {
             "columns": [COLUMNS.index(c) for c in FILTERS],

@@ -37,6 +37,10 @@ class Row:
     suit: str = ""
     targets: tuple[str, ...] = ()
     stance: str = ""
+    #: How the row sorts by date and by amount (text that sorts as the values do: the first
+    #: day its date allows, ISO; the amount, US dollars first: :func:`amount_order`).
+    date_order: str = ""
+    amount_order: str = ""
 
     @property
     def anchor(self) -> str:
@@ -56,6 +60,30 @@ def amount(row: Any, lang: str) -> str:
     if unit == "percent":
         return i18n.t("report.values.percent", lang, n=i18n.number(value, lang))
     return i18n.number(value, lang, 0)
+
+
+#: How an undated row, and a row without an amount, sort: after the others (text that sorts
+#: after any date and any amount, whatever the browser's collation).
+UNDATED = "9999-99-99"
+NO_AMOUNT = "9" + "0" * 20
+
+
+def date_order(row: Any) -> str:
+    """The first day a row's date allows (``2024-02-22``), or :data:`UNDATED`."""
+    start = row.get("date_start")
+    return UNDATED if start is None or pd.isna(start) else pd.Timestamp(start).strftime("%Y-%m-%d")
+
+
+#: The order of the units when sorting by amount.
+UNITS_ORDER = ("USD", "percent")
+
+
+def amount_order(row: Any) -> str:
+    """A figure's amount as digits that sort as the amounts do, read as text or as a number
+    (all of one length): US dollars first, by value, then percents, then counts."""
+    unit = str(row["unit"])
+    rank = UNITS_ORDER.index(unit) if unit in UNITS_ORDER else len(UNITS_ORDER)
+    return f"{rank + 1}{round(float(row['value']) * 100):020d}"
 
 
 def date(row: Any, lang: str) -> str:
@@ -81,6 +109,8 @@ def _dated(df: pd.DataFrame, table: str, lang: str) -> list[Row]:
                 source_id=str(r["source_id"]),
                 contested=bool(r["contested"]),
                 excerpt=str(r["excerpt"]),
+                date_order=date_order(r),
+                amount_order=amount_order(r) if table == "figures" else NO_AMOUNT,
             )
         )
     return rows
@@ -114,6 +144,8 @@ def members(ds: Dataset, lang: str) -> list[Row]:
                 source_id=str(m["source_id"]),
                 contested=False,
                 excerpt=str(m["excerpt"]),
+                date_order=date_order(figure),
+                amount_order=NO_AMOUNT,
             )
         )
     return rows
@@ -145,6 +177,8 @@ def claims(ds: Dataset, lang: str) -> list[Row]:
                 suit=suit(_text(r["proceeding"]), lang),
                 targets=tuple(lawsuits.party(t, lang) for t in targets),
                 stance=i18n.t(f"chart.lawsuits.stance.{r['stance']}", lang),
+                date_order=date_order(r),
+                amount_order=NO_AMOUNT,
             )
         )
     return rows
