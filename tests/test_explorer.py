@@ -227,6 +227,10 @@ def test_tab_reaches_every_filter_value_and_enter_applies_it(
     )
     assert f"{in_s003}" in info(page) and f"{rows}" in info(page)
     page.wait_for_function("document.activeElement.getAttribute('aria-selected') === 'true'")
+    page.keyboard.press("ArrowDown")  # within a list, the arrows move too
+    assert page.evaluate("document.activeElement.getAttribute('role')") == "option"
+    assert "S004" in page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("ArrowUp")
     page.keyboard.press("Enter")  # again: the filter is lifted
     page.wait_for_function("!document.querySelectorAll('.dtsp-searchPane tr.selected').length")
 
@@ -314,3 +318,25 @@ def test_sorting_by_date_or_amount_follows_the_values_not_the_words(
     else:  # the smallest amount in dollars first: the 44 million Musk says he invested
         smallest = ds.figures.loc[ds.figures["unit"] == "USD", "value"].min()
         assert shown[0] == i18n.money(smallest, "fr")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", LANGS)
+def test_on_a_laptop_the_table_fits_and_the_other_columns_open_under_the_label(
+    open_page: Any, lang: str
+) -> None:
+    page = open_page(lang, width=1280)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    table = page.locator("table#facts").bounding_box()
+    assert table is not None and table["x"] + table["width"] <= 1280
+    first = page.locator("table#facts tbody tr").first
+    first.locator("summary").focus()
+    page.keyboard.press("Enter")
+    shown = [d for d in first.locator("details dt").all() if d.is_visible()]
+    under = [c for c in facts.COLUMNS if c not in facts.ON_A_LAPTOP]
+    assert [d.inner_text() for d in shown] == [i18n.t(f"report.columns.{c}", lang) for c in under]
+    headers = page.eval_on_selector_all(
+        "table#facts thead th", "ths => ths.filter(t => t.offsetParent).map(t => t.textContent)"
+    )
+    laptop = [c for c in facts.COLUMNS if c in facts.ON_A_LAPTOP]
+    assert headers == [i18n.t(f"report.columns.{c}", lang) for c in laptop]

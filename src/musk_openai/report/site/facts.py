@@ -10,7 +10,8 @@ each is rendered by ``templates/cell.html.j2`` with autoescaping, never concaten
 filters show a cell's text, not its link (:data:`CELL_VALUE`); every word DataTables and
 SearchPanes show or say to a screen reader is in texts.toml (``report.datatables.language``).
 On a phone (``templates/report.css``, its explorer section) the table keeps the label and the
-date, and each row's other columns open under its label (a ``<details>``, operable by keyboard).
+date, and each row's other columns open under its label (a ``<details>``, operable by keyboard);
+on a laptop, the columns of :data:`ON_A_LAPTOP`, the others under the label.
 ``templates/facts.js.j2`` makes every filter value an option reached by Tab, applied by Enter.
 """
 
@@ -45,7 +46,7 @@ COLUMNS = (
     "excerpt",
 )
 #: Short columns that never wrap (an amount, a date).
-NOWRAP = ("id", "amount", "date", "source")
+NOWRAP = ("id", "amount", "source")
 #: The columns readers filter by (SearchPanes).
 FILTERS = (
     "kind",
@@ -57,8 +58,10 @@ FILTERS = (
     "contested",
     "corrected",
 )
-#: The columns a phone shows (the others open under the label).
+#: The columns a phone shows (the others open under the label: ``wide-only``).
 ON_A_PHONE = ("label", "date")
+#: The columns a laptop shows (under 100rem; the others open under the label: ``roomy-only``).
+ON_A_LAPTOP = (*ON_A_PHONE, "id", "kind", "amount", "asserted_by", "source", "excerpt")
 #: The columns sorted by a value of their own (a date by its first day, an amount by its value).
 ORDERED = ("amount", "date")
 #: What a filter lists for a cell: its text without its link, or, where the cell names several
@@ -126,10 +129,10 @@ def frame(ds: Dataset, lang: str) -> pd.DataFrame:
             "corrected": cell(yes if row.id in corrected else no),
             "excerpt": cell(i18n.typography(row.excerpt, quoted), lang=quoted),
         }
-        hidden = [
-            (headers[COLUMNS.index(c)], Markup(cells[c]))  # noqa: S704 (rendered above, escaped)
-            for c in COLUMNS
-            if c != "label" and c not in ON_A_PHONE
+        hidden = [  # each with the narrowest screen that shows it as a column
+            (headers[i], Markup(cells[c]), "wide" if c in ON_A_LAPTOP else "roomy")  # noqa: S704
+            for i, c in enumerate(COLUMNS)
+            if c not in ON_A_PHONE
         ]
         cells["label"] = label_cell.render(
             label=i18n.typography(row.label, lang),
@@ -154,11 +157,13 @@ def language(lang: str) -> dict[str, Any]:
 
 
 def class_names() -> list[dict[str, Any]]:
-    """Each column's classes: ``nowrap`` (a short value), ``wide-only`` (hidden on a phone);
-    one definition per set of classes (DataTables keeps one className per column)."""
+    """Each column's classes: ``nowrap`` (a short value), ``wide-only`` (hidden on a phone),
+    ``roomy-only`` (hidden under 100rem too); one definition per set of classes (DataTables
+    keeps one className per column)."""
     by_classes: dict[str, list[int]] = {}
     for i, c in enumerate(COLUMNS):
-        names = ["nowrap"] * (c in NOWRAP) + ["wide-only"] * (c not in ON_A_PHONE)
+        shown = "" if c in ON_A_PHONE else "wide-only" if c in ON_A_LAPTOP else "roomy-only"
+        names = ["nowrap"] * (c in NOWRAP) + [shown] * bool(shown)
         if names:
             by_classes.setdefault(" ".join(names), []).append(i)
     return [{"targets": targets, "className": names} for names, targets in by_classes.items()]
