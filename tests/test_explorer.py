@@ -340,3 +340,25 @@ def test_on_a_laptop_the_table_fits_and_the_other_columns_open_under_the_label(
     )
     laptop = [c for c in facts.COLUMNS if c in facts.ON_A_LAPTOP]
     assert headers == [i18n.t(f"report.columns.{c}", lang) for c in laptop]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [390, 1280])
+def test_every_french_quote_of_the_english_explorer_is_marked_french(
+    open_page: Any, width: int
+) -> None:
+    page = open_page("en", width=width)
+    page.locator("details").evaluate_all("ds => ds.forEach(d => { d.open = true; })")
+    unmarked = page.evaluate(
+        """() => {
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        const found = [];
+        while (walker.nextNode()) {
+          const node = walker.currentNode;
+          if (!node.data.includes("«") || !node.parentElement.checkVisibility()) continue;
+          if (!node.parentElement.closest("[lang=fr]")) found.push(node.data.slice(0, 60));
+        }
+        return found;
+      }"""
+    )
+    assert not unmarked, unmarked[:5]
