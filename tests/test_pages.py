@@ -279,7 +279,7 @@ def test_every_source_id_links_to_its_page(report: Path) -> None:
 def expected_ids(ds: data.Dataset, source_id: str) -> set[str]:
     return {
         str(i)
-        for table in (ds.figures, ds.events, ds.members)
+        for table in (ds.figures, ds.events, ds.members, ds.claims)
         for i in table.loc[table["source_id"] == source_id, "id"]
     }
 
@@ -323,8 +323,10 @@ def test_facts_page_offline_and_in_its_language(report: Path, ds: data.Dataset, 
     assert "searchPanes" in html and "injectModule" in html
     table = facts.frame(ds, lang)
     assert list(table.columns) == [i18n.t(f"report.columns.{c}", lang) for c in facts.COLUMNS]
-    assert len(table) == len(ds.figures) + len(ds.events)
-    assert json.dumps(i18n.t("report.datatables.search", lang)) in html  # as itables writes it
+    assert len(table) == len(ds.figures) + len(ds.events) + len(ds.members) + len(ds.claims)
+    words = facts.language(lang)
+    assert json.dumps(words["search"]) in html  # as itables writes it
+    assert json.dumps(words["searchPanes"]["buttons"]["clearSearch"]) in html
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -368,7 +370,7 @@ def test_the_explorer_marks_corrected_rows(ds: data.Dataset) -> None:
     ids = table[i18n.t("report.columns.id", "en")].str.extract(r">(\w+)<")[0]
     yes = i18n.t("report.yes", "en")
     marked = {i for i, c in zip(ids, column, strict=True) if yes in c}
-    shown = set(ds.figures["id"]) | set(ds.events["id"])
+    shown = {str(i) for t in (ds.figures, ds.events, ds.members, ds.claims) for i in t["id"]}
     assert marked == corrected & shown and marked
     assert "corrected" in {
         facts.COLUMNS[i] for i in facts.datatable_options("en")["searchPanes"]["columns"]

@@ -1,5 +1,6 @@
 """The dataset's rows as a reader of one language sees them: kind, label, amount, date, who asserts
-it, its source and its excerpt, every value formatted by :mod:`musk_openai.story.i18n`.
+it, its source and its excerpt (and, for a claim, its suit, against whom and its stance), every
+value formatted by :mod:`musk_openai.story.i18n`.
 
 Used by the source pages (:mod:`.sources`: the rows each article supports) and the fact
 explorer (:mod:`.facts`).
@@ -14,6 +15,7 @@ import pandas as pd
 
 from musk_openai.dataset.data import Dataset
 from musk_openai.story import i18n
+from musk_openai.story.queries import lawsuits
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,15 @@ class Row:
     source_id: str
     contested: bool
     excerpt: str
+    #: A claim's suit, the parties it is against or about, and what its claimant does with it
+    #: (the em dash, or no party, for a figure, an event or a member).
+    suit: str = ""
+    targets: tuple[str, ...] = ()
+    stance: str = ""
+    #: How the row sorts by date and by amount (text that sorts as the values do: the first
+    #: day its date allows, ISO; the amount, US dollars first: :func:`amount_order`).
+    date_order: str = ""
+    amount_order: str = ""
 
     @property
     def anchor(self) -> str:
@@ -49,6 +60,30 @@ def amount(row: Any, lang: str) -> str:
     if unit == "percent":
         return i18n.t("report.values.percent", lang, n=i18n.number(value, lang))
     return i18n.number(value, lang, 0)
+
+
+#: How an undated row, and a row without an amount, sort: after the others (text that sorts
+#: after any date and any amount, whatever the browser's collation).
+UNDATED = "9999-99-99"
+NO_AMOUNT = "9" + "0" * 20
+
+
+def date_order(row: Any) -> str:
+    """The first day a row's date allows (``2024-02-22``), or :data:`UNDATED`."""
+    start = row.get("date_start")
+    return UNDATED if start is None or pd.isna(start) else pd.Timestamp(start).strftime("%Y-%m-%d")
+
+
+#: The order of the units when sorting by amount.
+UNITS_ORDER = ("USD", "percent")
+
+
+def amount_order(row: Any) -> str:
+    """A figure's amount as digits that sort as the amounts do, read as text or as a number
+    (all of one length): US dollars first, by value, then percents, then counts."""
+    unit = str(row["unit"])
+    rank = UNITS_ORDER.index(unit) if unit in UNITS_ORDER else len(UNITS_ORDER)
+    return f"{rank + 1}{round(float(row['value']) * 100):020d}"
 
 
 def date(row: Any, lang: str) -> str:
@@ -74,6 +109,8 @@ def _dated(df: pd.DataFrame, table: str, lang: str) -> list[Row]:
                 source_id=str(r["source_id"]),
                 contested=bool(r["contested"]),
                 excerpt=str(r["excerpt"]),
+                date_order=date_order(r),
+                amount_order=amount_order(r) if table == "figures" else NO_AMOUNT,
             )
         )
     return rows
@@ -107,11 +144,46 @@ def members(ds: Dataset, lang: str) -> list[Row]:
                 source_id=str(m["source_id"]),
                 contested=False,
                 excerpt=str(m["excerpt"]),
+                date_order=date_order(figure),
+                amount_order=NO_AMOUNT,
+            )
+        )
+    return rows
+
+
+def suit(proceeding: str, lang: str) -> str:
+    """A claim's suit (claims.csv, column proceeding), or none: a public statement."""
+    return i18n.t(f"report.suits.{proceeding or 'none'}", lang)
+
+
+def claims(ds: Dataset, lang: str) -> list[Row]:
+    """What each side alleges, asks and answers: one row per claim and per source."""
+    none = i18n.t("report.none", lang)
+    rows = []
+    for _, r in ds.claims.iterrows():
+        targets = [t.strip() for t in _text(r["target"]).split(";") if t.strip()]
+        rows.append(
+            Row(
+                id=str(r["id"]),
+                table="claims",
+                kind=i18n.kind("claim", lang),
+                label=i18n.label(r, lang),
+                amount=none,
+                date=date(r, lang),
+                asserted_by=i18n.assertor(str(r["claimant"]), lang),
+                source_id=str(r["source_id"]),
+                contested=bool(r["contested"]),
+                excerpt=str(r["excerpt"]),
+                suit=suit(_text(r["proceeding"]), lang),
+                targets=tuple(lawsuits.party(t, lang) for t in targets),
+                stance=i18n.t(f"chart.lawsuits.stance.{r['stance']}", lang),
+                date_order=date_order(r),
+                amount_order=NO_AMOUNT,
             )
         )
     return rows
 
 
 def every_row(ds: Dataset, lang: str) -> list[Row]:
-    """Figures, events and members, in that order."""
-    return figures(ds, lang) + events(ds, lang) + members(ds, lang)
+    """Figures, events, members and claims, in that order."""
+    return figures(ds, lang) + events(ds, lang) + members(ds, lang) + claims(ds, lang)
