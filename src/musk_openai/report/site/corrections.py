@@ -31,8 +31,8 @@ from musk_openai.story import i18n
 
 #: The language the reasons of corrections.csv are written in.
 REASONS_LANG = CORRECTIONS_LANGUAGE
-#: The tables whose rows are anchored on the source pages (claims are not yet).
-WITH_SOURCE = ("figures", "events", "members")
+#: The tables whose rows are anchored on the source pages.
+WITH_SOURCE = ("figures", "events", "members", "claims")
 #: A French quotation, « … », with what surrounds its marks.
 QUOTE = re.compile(r"«\s*(.*?)\s*»", re.S)
 FRENCH = ARTICLES_LANGUAGE

@@ -72,9 +72,18 @@ def merged_spans(text: str, excerpts: Iterable[tuple[str, str]]) -> list[Span]:
     return spans
 
 
+#: The line the copy of an article starts with, saying when it was published (« date 2024-03 »):
+#: the copy's metadata, not the article's words (the page says the date in its own words).
+DATE_LINE = re.compile(r"\A\s*date \d{4}(?:-\d{2}){0,2}\s+")
+
+
 def paragraphs(text: str, spans: Sequence[Span]) -> list[list[Chunk]]:
-    """The text cut into paragraphs (at line breaks), each a list of chunks."""
+    """The text cut into paragraphs (at line breaks), each a list of chunks; the copy's date
+    line left out (unless an excerpt quotes it)."""
     bounds, at = [], 0
+    dated = DATE_LINE.match(text)
+    if dated and not any(span.start < dated.end() for span in spans):
+        at = dated.end()
     for m in PARAGRAPH_BREAK.finditer(text):
         bounds.append((at, m.start()))
         at = m.end()
