@@ -53,3 +53,48 @@ def test_a_run_on_a_data_copy_leaves_the_figures_root_alone(
         "01-bars.png",
         "01-bars.svg",
     ]
+
+
+# -- no write through a link, no folder another user controls ------------------------------------
+
+
+@pytest.mark.parametrize("dangling", [False, True])
+def test_a_lock_that_is_a_link_is_never_followed(tmp_path: Path, dangling: bool) -> None:
+    """out/.lock planted as a link to a file (or to a file not there yet): the run is refused
+    with one message, and the link's target is neither truncated nor created."""
+    from musk_openai.report.runner import outputs
+
+    out = tmp_path / "out"
+    out.mkdir()
+    target = tmp_path / "precious"
+    if not dangling:
+        target.write_text("keep me")
+    (out / ".lock").symlink_to(target)
+    with pytest.raises(outputs.OutputError, match=r"\.lock is a symbolic link"):
+        with outputs.locked(out):
+            pass
+    assert (target.read_text() == "keep me") if not dangling else not target.exists()
+
+
+def test_a_folder_another_user_owns_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Owned by another user (who could swap .building or .lock for a link mid-run), or open to
+    everybody's writes without the sticky bit: refused before anything runs, with why."""
+    import os
+
+    from musk_openai.report.runner import outputs
+
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(outputs.os, "geteuid", lambda: os.stat(out).st_uid + 1)
+    with pytest.raises(runner.OptionError, match="belongs to another user"):
+        runner.plan_report(output=out, lang="en")
+    monkeypatch.undo()
+    out.chmod(0o777)
+    with pytest.raises(runner.OptionError, match="anybody may write into it"):
+        runner.plan_report(output=out, lang="en")
+    out.chmod(0o1777)  # like /tmp: others write, but cannot remove or replace what is ours
+    assert runner.plan_report(output=out, lang="en").output == out.resolve()
+    out.chmod(0o775)  # a group's folder (umask 002)
+    assert runner.plan_report(output=out, lang="en").output == out.resolve()

@@ -9,9 +9,11 @@ destroys the previous good report. A failed run's pages go to ``<output>/failed-
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import shutil
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,6 +51,14 @@ def refusal(folder: Path) -> str | None:
         return "it exists and is not a folder"
     if not folder.is_dir():
         return None
+    st = folder.stat()
+    if st.st_uid != os.geteuid():
+        return (
+            f"it belongs to another user (uid {st.st_uid}): a report is written only into a "
+            "folder of your own, where nobody else can plant a link to a file of yours"
+        )
+    if st.st_mode & stat.S_IWOTH and not st.st_mode & stat.S_ISVTX:
+        return "anybody may write into it (mode o+w, no sticky bit): choose a folder of your own"
     for entry in sorted(folder.iterdir()):
         kind = ENTRIES.get(entry.name)
         if entry.name in SCRATCH:
@@ -68,7 +78,17 @@ def refusal(folder: Path) -> str | None:
 def locked(folder: Path) -> Iterator[Path]:
     """Hold ``<folder>/.lock`` for the run; another run into the same folder is refused."""
     folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:  # never through a link: the lock is written, and a link could name any file
+        fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        raise OutputError(
+            f"{folder / LOCK} is a symbolic link, which a report never follows: remove it"
+        ) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OutputError(f"{folder / LOCK} is not a file: remove it")
     held = False
     try:
         try:
