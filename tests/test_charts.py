@@ -307,12 +307,13 @@ def test_an_interval_is_drawn_as_a_hatched_span(ds: data.Dataset) -> None:
 @pytest.mark.parametrize(
     ("build", "colours"),
     [
-        (charts.funding_sources,
-         {"Donation", "Contribution", "Investment", "Funding round", "Pledge"}),
-        (charts.musk_contribution, {"according to Elon Musk", "according to OpenAI"}),
+        (charts.funding_sources, {"Who says it:", "Elon Musk", "OpenAI", "the press"}),
+        (charts.musk_contribution, {"Who says it:", "Elon Musk", "OpenAI", "the press"}),
         (charts.musk_stops_funding,
          {"an uncertain date or a range", "the text gives no other bound"}),
-        (charts.dispute_timeline, {"Legal", "Founding", "a single day", "a whole month or year",
+        (charts.dispute_timeline, {"Who acts:", "Elon Musk", "OpenAI",
+                                   "others (Microsoft, Google, Apple)", "a single day",
+                                   "a whole month or year",
                                    "an uncertain date or a range"}),
     ],
 )  # fmt: skip

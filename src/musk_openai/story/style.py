@@ -43,28 +43,32 @@ INK: str = house_rc()["axes.labelcolor"]
 MUTED: str = house_rc()["axes.edgecolor"]
 GRID: str = house_rc()["grid.color"]
 
-#: One colour per kind of event or money, used by every chart.
-KIND_COLOURS = {
-    "founding": PALETTE[2],
-    "governance": PALETTE[0],
-    "funding": PALETTE[1],
-    "legal": PALETTE[3],
-    "statement": PALETTE[4],
-    "product": PALETTE[5],
-    "rival": MUTED,
-    "donation": PALETTE[2],
-    "contribution": PALETTE[3],
-    "investment": PALETTE[0],
-    "funding_round": PALETTE[1],
-    "pledge": PALETTE[4],
-    "valuation": MUTED,
+#: One colour per party, the same meaning in every chart: Musk, OpenAI, the press (the article
+#: itself and the outlets it cites), everyone else (Microsoft, Google, Apple, the round's
+#: investors).
+#: Four colours at most, told apart in a colour-blindness simulation (tests/test_style.py); what
+#: kind of money or event a mark is goes by its shape, its place or its words, never its colour.
+MUSK, OPENAI, PRESS, OTHERS = PALETTE[3], PALETTE[0], "#4d4d4d", "#a0a0a0"
+PARTY_COLOURS = {"Elon Musk": MUSK, "OpenAI": OPENAI, "press": PRESS, "others": OTHERS}
+#: Who asserts a row (``asserted_by``, or a claim's side), as the party whose colour it gets.
+ASSERTOR_PARTY = {
+    "Elon Musk": "Elon Musk",
+    "Musk": "Elon Musk",
+    "OpenAI": "OpenAI",
+    "OpenAI employee": "OpenAI",
+    "article": "press",
+    "other": "press",
+    "Semafor": "press",
+    "The Verge": "press",
 }
-#: Who asserts: the same colour for the same party in every chart.
-ASSERTOR_COLOURS = {
-    "Elon Musk": PALETTE[3],
-    "OpenAI": PALETTE[0],
-    "article": PALETTE[2],
-    "OpenAI employee": PALETTE[5],
-    "Semafor": PALETTE[1],
-    "The Verge": PALETTE[4],
-}
+
+
+def assertor_party(asserted_by: object) -> str:
+    """The party of who asserts a row: 'Elon Musk', 'OpenAI' or 'press' (anyone else quoted by
+    the article speaks through it)."""
+    return ASSERTOR_PARTY.get(str(asserted_by), "press")
+
+
+def assertor_colour(asserted_by: object) -> str:
+    """The colour of who asserts a row: Musk, OpenAI or the press."""
+    return PARTY_COLOURS[assertor_party(asserted_by)]

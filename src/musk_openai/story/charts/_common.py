@@ -143,6 +143,16 @@ def colour_legend(colours: dict[str, str]) -> list[Artist]:
     ]
 
 
+def party_legend(parties: Iterable[str], role: str, lang: str) -> list[Artist]:
+    """The party colours drawn (``style.PARTY_COLOURS``, in its order), after the words that say
+    what the colour tells in this chart (``role``: 'acts' or 'says')."""
+    drawn = set(parties)
+    head = Line2D([], [], ls="none", label=i18n.t(f"chart.party.{role}", lang))
+    return [head] + colour_legend(
+        {i18n.t(f"chart.party.{p}", lang): c for p, c in style.PARTY_COLOURS.items() if p in drawn}
+    )
+
+
 def time_axis(ax: Axes, lo: pd.Timestamp, hi: pd.Timestamp, lang: str) -> None:
     """Gridlines where each year starts, the year named in the middle of its span (months, if the
     window is shorter than two years)."""

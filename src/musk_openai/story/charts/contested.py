@@ -37,7 +37,7 @@ def musk_contribution(ds: Dataset, lang: str) -> Chart:
     fig.subplots_adjust(top=0.74, bottom=0.16, left=0.3, right=0.97)
     y = np.arange(len(rows))[::-1]
     for yi, (_, r) in zip(y, rows.iterrows(), strict=True):
-        colour = style.ASSERTOR_COLOURS[str(r["asserted_by"])]
+        colour = style.assertor_colour(r["asserted_by"])
         _version(ax, yi, r["value"], str(r["bound"]), colour, lang)
     ax.set_yticks(y, list(rows["label"]), fontsize=11)
     ax.set_xlim(0, 140)
@@ -65,10 +65,7 @@ def musk_contribution(ds: Dataset, lang: str) -> Chart:
 
 def _assertors(rows: pd.DataFrame, lang: str) -> list[Artist]:
     """The colours: who says it, in the house order."""
-    drawn = set(rows["asserted_by"].astype(str))
-    return _common.colour_legend(
-        {_common.according(a, lang): c for a, c in style.ASSERTOR_COLOURS.items() if a in drawn}
-    )
+    return _common.party_legend(map(style.assertor_party, rows["asserted_by"]), "says", lang)
 
 
 @_common.in_house_style
@@ -82,8 +79,8 @@ def musk_stops_funding(ds: Dataset, lang: str) -> Chart:
     height = fig.get_figheight()
     fig.subplots_adjust(top=1 - 1.75 / height, bottom=0.9 / height, left=0.3, right=0.97)
     y = np.arange(len(rows))[::-1]
-    colours = [style.PALETTE[i] for i in (3, 0, 2, 4)]
-    for yi, (_, r), colour in zip(y, rows.iterrows(), colours, strict=False):
+    for yi, (_, r) in zip(y, rows.iterrows(), strict=True):
+        colour = style.assertor_colour(r["asserted_by"])
         start = pd.Timestamp(r["date_start"]) if r["date_start"] else lo
         end = pd.Timestamp(r["date_end"]) if r["date_end"] else hi
         s0, s1 = _common.span(ax, yi, start, end, "interval", colour)

@@ -13,9 +13,8 @@ from musk_openai.story.charts import _common
 from musk_openai.story.export import Chart
 
 
-def _amount(ax: Axes, y: float, value: float, bound: str, kind: str, lang: str) -> None:
+def _amount(ax: Axes, y: float, value: float, bound: str, colour: str, lang: str) -> None:
     """One amount: its marker, a segment towards where a bounded value lies, its figure."""
-    colour = style.KIND_COLOURS[kind]
     if bound == "upper_bound":
         ax.plot([value / 3, value], [y, y], color=colour, lw=2.5, alpha=0.6)
     if bound == "lower_bound":
@@ -34,7 +33,7 @@ def funding_sources(ds: Dataset, lang: str) -> Chart:
     fig.subplots_adjust(top=0.8, bottom=0.1, left=0.42, right=0.97)
     y = np.arange(len(rows))[::-1]
     for yi, (_, r) in zip(y, rows.iterrows(), strict=True):
-        _amount(ax, yi, r["value"], str(r["bound"]), str(r["kind"]), lang)
+        _amount(ax, yi, r["value"], str(r["bound"]), style.assertor_colour(r["asserted_by"]), lang)
     valuation = queries.valuations(ds)["value"].iloc[-1]
     ax.axvline(valuation, color=style.MUTED, ls="--", lw=1.2)
     text = i18n.t("chart.funding.valuation_line", lang, v=i18n.money(valuation, lang))
@@ -49,9 +48,8 @@ def funding_sources(ds: Dataset, lang: str) -> Chart:
     ax.set_yticks(y, list(rows["label"]), fontsize=10)
     ax.set_ylim(-0.7, len(rows) + 0.2)
     ax.grid(axis="y", visible=False)
-    kinds = [k for k in queries.MONEY_KINDS if k in set(rows["kind"].astype(str))]
-    colours = _common.colour_legend({i18n.kind(k, lang): style.KIND_COLOURS[k] for k in kinds})
-    fig.legend(handles=colours, loc="upper left", bbox_to_anchor=(0.005, 0.905), ncol=len(kinds),
+    colours = _common.party_legend(map(style.assertor_party, rows["asserted_by"]), "says", lang)
+    fig.legend(handles=colours, loc="upper left", bbox_to_anchor=(0.005, 0.905), ncol=len(colours),
                fontsize=10, handletextpad=0.3, columnspacing=1.6)  # fmt: skip
     handles = _common.bound_legend(["exact", "approximate", "upper_bound", "lower_bound"], lang)
     fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.005, 0.875), ncol=4,

@@ -16,11 +16,7 @@ from musk_openai.story.charts import _common
 from musk_openai.story.export import Chart
 
 #: Each side's column: its colour (the house colour of who speaks) and where it starts (x).
-COLOURS = {
-    "Musk": style.ASSERTOR_COLOURS["Elon Musk"],
-    "OpenAI": style.ASSERTOR_COLOURS["OpenAI"],
-    "other": style.ASSERTOR_COLOURS["article"],
-}
+COLOURS = {side: style.assertor_colour(side) for side in ("Musk", "OpenAI", "other")}
 #: A mark's shape by kind of claim: an assertion, a demand, a rejection of the other side's claim.
 SHAPES = {"assertion": "o", "demand": "D", "rejection": "X"}
 #: Space between two marks of a column, and between two columns (in marks).

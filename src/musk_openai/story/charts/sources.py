@@ -21,7 +21,7 @@ def facts_heatmap(ds: Dataset, lang: str) -> Chart:
     grid = grid.reindex(index=cells["source"].unique(), columns=cells["kind"].unique())
     fig, ax = _common.figure((10, 6.4))
     fig.subplots_adjust(top=0.84, bottom=0.36, left=0.2, right=0.99)
-    sns.heatmap(grid, annot=True, fmt="d", cmap="Blues", cbar=False, linewidths=1,
+    sns.heatmap(grid, annot=True, fmt="d", cmap="Greys", cbar=False, linewidths=1,
                 linecolor="white", ax=ax, annot_kws={"fontsize": 11})  # fmt: skip
     ax.set_xlabel(i18n.t("chart.sources.x", lang))
     ax.set_ylabel(i18n.t("chart.sources.y", lang))

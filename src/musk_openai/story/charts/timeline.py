@@ -28,7 +28,7 @@ def _event(ax: Axes, y: float, r: pd.Series, lo: pd.Timestamp, hi: pd.Timestamp)
     """One event over its whole span (a dot for a day, a bar over its month or year, a hatched
     bar over an interval: :func:`_common.span`); its label on the side with more room, wrapped
     to the room there, never cut by the edge."""
-    colour = style.KIND_COLOURS[str(r["kind"])]
+    colour = style.PARTY_COLOURS[str(r["party"])]
     # Timestamps, drawn on the date axis (matplotlib converts them; its stubs want numbers).
     spanned: Any = _common.span(ax, y, r["date_start"], r["date_end"], r["date_precision"], colour,
                                 r["date_qualifier"])  # fmt: skip
@@ -46,12 +46,11 @@ def _event(ax: Axes, y: float, r: pd.Series, lo: pd.Timestamp, hi: pd.Timestamp)
 
 
 def _legend(fig: Figure, rows: pd.DataFrame, lang: str) -> None:
-    """The kinds of event drawn (colours), in the house order; below, what a dot, a bar and a
-    hatched bar mean (shapes)."""
-    kinds = set(rows["kind"].astype(str))
-    colours = {i18n.kind(k, lang): c for k, c in style.KIND_COLOURS.items() if k in kinds}
+    """Who acts (colours: Musk, OpenAI, others); below, what a dot, a bar and a hatched bar
+    mean (shapes)."""
+    colours = _common.party_legend(rows["party"], "acts", lang)
     height = fig.get_figheight()
-    fig.legend(handles=_common.colour_legend(colours), loc="upper left", ncol=len(colours),
+    fig.legend(handles=colours, loc="upper left", ncol=len(colours),
                bbox_to_anchor=(0.005, 1 - 0.86 / height), fontsize=10, handletextpad=0.3,
                columnspacing=1.4)  # fmt: skip
     drawn = map(_common.span_style, rows["date_precision"], rows["date_qualifier"])
@@ -77,7 +76,7 @@ def dispute_timeline(
     ds: Dataset, lang: str, start: object = DEFAULTS["start"], end: object = DEFAULTS["end"]
 ) -> Chart:
     """Every dated event in the window (years or months: ``params.check_window``), one line
-    each, coloured by kind; a bar spans the period its date allows (a year, a month), a dot
+    each, coloured by who acts; a bar spans the period its date allows (a year, a month), a dot
     marks a day, a hatched bar an interval or an uncertain date."""
     rows = queries.timeline_rows(ds, lang, start, end)
     lo, hi = queries.window(start, end)

@@ -19,8 +19,9 @@ def valuation_growth(ds: Dataset, lang: str) -> Chart:
     fig, ax = _common.figure((10, 6.2))
     fig.subplots_adjust(top=0.84, bottom=0.2, left=0.09, right=0.97)
     x = np.arange(3)
-    colours = [style.MUTED, style.PALETTE[1], style.PALETTE[0]]
-    ax.bar(x, rows["value"] / 1e9, color=colours, width=0.6)
+    colours = [style.OPENAI, style.OTHERS, style.OPENAI]  # the raised money: the investors'
+    bars = ax.bar(x, rows["value"] / 1e9, color=colours, width=0.6)
+    bars[0].set_alpha(0.55)  # the earlier, undated valuation: paler
     for xi, val in zip(x.tolist(), rows["value"], strict=True):
         ax.text(xi, val / 1e9 + 3, i18n.money(val, lang), ha="center", va="bottom", fontsize=14,
                 fontweight="bold", color=style.INK)  # fmt: skip

@@ -14,6 +14,8 @@ from musk_openai.dataset import dates
 from musk_openai.dataset.data import Dataset
 from musk_openai.story import i18n
 from musk_openai.story.params import DEFAULTS, LANGS, check_window
+from musk_openai.story.queries.parties import EVENT_PARTY as EVENT_PARTY
+from musk_openai.story.queries.parties import event_party
 
 #: Columns that show where a row comes from.
 PROVENANCE = ["asserted_by", "source_id", "excerpt"]
@@ -235,7 +237,7 @@ def timeline_rows(
     ds: Dataset, lang: str, start: object = DEFAULTS["start"], end: object = DEFAULTS["end"]
 ) -> pd.DataFrame:
     """03: the dated events of the window (agreeing reports merged), in date order; ``when``
-    is the date in words."""
+    is the date in words, ``party`` who acts (the event's colour)."""
     lo, hi = window(start, end)
     tl = timeline(ds)
     tl = tl[(tl["date_end"] >= lo) & (tl["date_start"] <= hi)]
@@ -244,6 +246,7 @@ def timeline_rows(
     drawn = tl[cols].copy()
     drawn["label"] = [i18n.label(r, lang) for _, r in tl.iterrows()]
     drawn["when"] = [when(str(d), lang) for d in tl["date"]]
+    drawn["party"] = [event_party(str(s)) for s in tl["subject"]]
     drawn["date_start"] = drawn["date_start"].dt.strftime("%Y-%m-%d")
     drawn["date_end"] = drawn["date_end"].dt.strftime("%Y-%m-%d")
     return drawn.reset_index(drop=True)
