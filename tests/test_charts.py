@@ -7,15 +7,17 @@ in its context: tests/test_style.py.
 from __future__ import annotations
 
 import filecmp
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from matplotlib.text import Text
 
 from musk_openai.dataset import data
 from musk_openai.paths import FIGURES_DIR
-from musk_openai.story import charts, export, params, queries
+from musk_openai.story import charts, export, i18n, params, queries
 
 
 def test_valuation_chart_draws_the_dataset(ds: data.Dataset) -> None:
@@ -24,7 +26,7 @@ def test_valuation_chart_draws_the_dataset(ds: data.Dataset) -> None:
     assert list(d["value"]) == [86e9, 6.6e9, 157e9]
     assert set(d["source_id"]) == {"S001"}
     assert d["multiple_after_over_before"].iloc[0] == pytest.approx(157 / 86, abs=1e-4)
-    assert chart.footer.startswith("Source: French news article S001 (October 2024)")
+    assert chart.footer.startswith("Source: the October 2024 article (French press)")
     texts = [t.get_text() for t in chart.fig.axes[0].texts]
     assert "$157B" in texts and "$6.6B" in texts and "$86B" in texts
 
@@ -43,14 +45,30 @@ def test_funding_chart_keeps_every_version(ds: data.Dataset) -> None:
     )
     assert {"F13", "F14", "F03", "F10", "F11", "F12", "F17"} <= set(d["id"])
     assert d["value"].min() == 44e6 and d["value"].max() == 10e9
-    # Top to bottom by payer: Musk first, the round last; Microsoft's by their earliest bound.
+    # Grouped by who paid, top to bottom: Musk first, the round last; Microsoft's by their
+    # earliest bound; each group's heading in words.
+    assert list(dict.fromkeys(d["group"])) == [
+        "Elon_Musk",
+        "other_donors",
+        "unspecified",
+        "Microsoft",
+        "round",
+    ]
     assert d["payer"].iloc[0] == "Elon Musk" and d["kind"].iloc[-1] == "funding_round"
+    assert d.loc[d["group"] == "round", "group_label"].iloc[0] == (
+        "les investisseurs de la levée d’octobre 2024"
+    )
     assert list(d.loc[d["payer"] == "Microsoft", "id"]) == ["F13", "F14", "F17"]
     # Each date in words: « Peu de temps après » 2019, « Récemment » in March 2023.
     label = d.set_index("id")["label"]
     assert "2019 ou 2020" in label["F13"] and "au plus tard en mars 2023" in label["F14"]
-    # The footer cites exactly the sources of the rows drawn.
-    cited = {s for s in ("S000", "S001", "S002", "S003", "S004") if f"{s} (" in d["footer"].iloc[0]}
+    # Who says each amount, in which article, in words: « selon OpenAI, dans l’article de 2024
+    # sur les e-mails de Musk ».
+    assert "selon OpenAI, dans l’article de 2024 sur les e-mails de Musk" in label["F07"]
+    assert "selon l’article de mars 2024" in label["F17"]
+    # The footer names exactly the articles of the rows drawn.
+    cited = {s for s in ds.sources["source_id"]
+             if i18n.source_name(s, "fr") in d["footer"].iloc[0]}  # fmt: skip
     assert cited == set(d["source_id"])
 
 
@@ -96,12 +114,27 @@ def test_contested_charts(ds: data.Dataset) -> None:
     assert o["date_end"].iloc[0] < o["date_start"].iloc[1]
 
 
-def test_heatmap_counts_every_row(ds: data.Dataset) -> None:
-    d = charts.facts_heatmap(ds, "en").data
+def test_whose_word_each_article_carries(ds: data.Dataset) -> None:
+    """05: every row of the dataset counted once, by article and by who asserts it; a claim by
+    its side (Jason Kwon speaks for OpenAI)."""
+    d = charts.article_voices(ds, "en").data
     tables = (ds.figures, ds.events, ds.members, ds.claims)
     assert d["rows"].sum() == sum(len(t) for t in tables)
-    claims = d[d["kind"] == "Claim"].set_index("source_id")["rows"]
-    assert claims.to_dict() == ds.claims["source_id"].value_counts().to_dict()
+    per_source = d.groupby("source_id")["rows"].sum().to_dict()
+    expected = pd.concat([t["source_id"] for t in tables]).value_counts().to_dict()
+    assert per_source == expected
+    cells = d.set_index(["source_id", "party"])["rows"]
+    suit = ds.claims[ds.claims["source_id"] == "S000"]
+    assert cells["S000", "OpenAI"] == 0  # the article on the suit carries no word of OpenAI
+    assert (
+        cells["S000", "Elon Musk"]
+        == (suit["claimant"] == "Elon Musk").sum()
+        + ((ds.figures["source_id"] == "S000") & (ds.figures["asserted_by"] == "Elon Musk")).sum()
+    )
+    kwon = (ds.claims["source_id"] == "S003") & ds.claims["claimant"].str.contains("OpenAI")
+    assert cells["S003", "OpenAI"] >= kwon.sum() > 0
+    # oldest article first, named in words
+    assert d["source"].iloc[0] == "March 2023 article"
 
 
 @pytest.mark.parametrize(
@@ -112,7 +145,7 @@ def test_heatmap_counts_every_row(ds: data.Dataset) -> None:
         (charts.dispute_timeline, queries.timeline_rows, " "),
         (charts.musk_contribution, queries.contribution_versions, " "),
         (charts.musk_stops_funding, queries.stop_funding_versions, " "),
-        (charts.facts_heatmap, queries.facts_cells, " "),
+        (charts.article_voices, queries.article_voices, " "),
     ],
 )
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -139,6 +172,7 @@ def test_save_writes_formats_and_csv_atomically(ds: data.Dataset, tmp_path: Path
     assert sorted(x.name for x in written) == [
         "01-valuation-growth.alt.txt",
         "01-valuation-growth.csv",
+        "01-valuation-growth.desc.txt",
         "01-valuation-growth.pdf",
         "01-valuation-growth.png",
         "01-valuation-growth.svg",
@@ -201,47 +235,50 @@ def test_committed_figures_are_fresh(lang: str, tmp_path: Path) -> None:
     [
         (
             charts.valuation_growth,
-            ["86\u00a0milliards de dollars", "157\u00a0milliards", "6,6\u00a0milliards", "×1,83",
-             "octobre 2024"],
-            ["86 billion dollars", "157 billion dollars", "6.6 billion dollars", "×1.83",
-             "October 2024"],
+            ["selon l’article d’octobre 2024", "86\u00a0milliards de dollars (date non précisée)",
+             "157\u00a0milliards", "6,6\u00a0milliards", "×1,83"],
+            ["according to the October 2024 article", "86 billion dollars (date not given)",
+             "157 billion dollars", "6.6 billion dollars", "×1.83"],
         ),
         (
             charts.funding_sources,
-            ["44\u00a0millions de dollars", "10\u00a0milliards", "plus de 90\u00a0millions",
-             "Microsoft · investissement", "157\u00a0milliards"],
-            ["44 million dollars", "10 billion dollars", "more than 90 million dollars",
-             "Microsoft · investment", "157 billion dollars"],
+            ["Elon Musk\u00a0: selon Elon Musk, environ 100\u00a0millions de dollars (don)",
+             "selon OpenAI, moins de 45\u00a0millions de dollars (don)",
+             "Microsoft\u00a0: selon les articles, 1\u00a0milliard de dollars (investissement, "
+             "2019 ou 2020)", "plus de 90\u00a0millions"],
+            ["Elon Musk: according to Elon Musk, about 100 million dollars (donation)",
+             "according to OpenAI, less than 45 million dollars (donation)",
+             "Microsoft: according to the articles, 1 billion dollars (investment, 2019 or 2020)",
+             "more than 90 million dollars"],
         ),
         (
             charts.dispute_timeline,
-            ["25 événements", "2015", "2 octobre 2024", "Musk relance sa plainte (août 2024)",
-             "Musk quitte OpenAI avec l’intention de créer sa propre entreprise d’IA concurrente "
-             "(2018 (incertain))", "(entre le 22 février et le 28 mars 2024)",
-             "Musk porte plainte contre OpenAI (mars 2024)", "(2019 ou 2020)", "hachurée"],
-            ["25 events", "2015", "October 2, 2024", "Musk refiles his lawsuit (August 2024)",
-             "Musk leaves OpenAI, intending to build his own rival AI company (2018 (uncertain))",
-             "(between February 22 and March 28, 2024)",
-             "Musk sues OpenAI (March 2024)", "(2019 or 2020)", "hatched"],
+            ["25 événements", "Fondation d’OpenAI (2015)", "(2 octobre 2024)",
+             "12\u00a0actes d’Elon Musk", "10\u00a0d’OpenAI"],
+            ["25 events", "OpenAI founded (2015)", "(October 2, 2024)", "12 by Elon Musk",
+             "10 by OpenAI"],
         ),
         (
             charts.musk_contribution,
-            ["5 versions", "moins de 45\u00a0millions de dollars selon OpenAI (S004)",
-             "44\u00a0millions de dollars selon Elon Musk (S000)"],
-            ["5 versions", "less than 45 million dollars according to OpenAI (S004)",
-             "44 million dollars according to Elon Musk (S000)"],
+            ["5 versions", "de 44\u00a0millions de dollars à 100\u00a0millions de dollars",
+             "selon OpenAI, moins de 45\u00a0millions de dollars",
+             "selon Elon Musk, environ 100\u00a0millions de dollars ou 44\u00a0millions"],
+            ["5 versions", "from 44 million dollars to 100 million dollars",
+             "according to OpenAI, less than 45 million dollars",
+             "according to Elon Musk, about 100 million dollars or 44 million"],
         ),
         (
             charts.musk_stops_funding,
-            ["au plus tard en 2018 selon l’article (S002)",
-             "en 2019 ou après selon l’article (S000)"],
-            ["by 2018 according to the article (S002)",
-             "in 2019 or later according to the article (S000)"],
+            ["selon l’article de mars 2023, au plus tard en 2018",
+             "selon l’article de 2024 sur la plainte, en 2019 ou après", "à moins de lire"],
+            ["according to the March 2023 article, by 2018",
+             "according to the 2024 article on the suit, in 2019 or later", "unless"],
         ),
         (
-            charts.facts_heatmap,
-            ["120\u00a0lignes", "S001 (octobre 2024)\u202f: 37\u00a0lignes"],
-            ["120 rows", "S001 (October 2024): 37 rows"],
+            charts.article_voices,
+            ["120\u00a0lignes", "Elon Musk en affirme le plus dans l’article de 2024 sur la "
+             "plainte (9 sur 15)"],
+            ["120 rows", "Elon Musk asserts the most in the 2024 article on the suit (9 of 15)"],
         ),
     ],
 )  # fmt: skip
@@ -251,12 +288,30 @@ def test_alt_text_names_the_key_values(
     fr: list[str],
     en: list[str],
 ) -> None:
-    """Alt text is written from the rows drawn, a full sentence in each language."""
+    """Alt text is written from the rows drawn: one or two sentences with the key numbers and
+    who says them, in each language; the description says more."""
     for lang, expected in (("fr", fr), ("en", en)):
-        alt = build(ds, lang).alt
+        chart = build(ds, lang)
+        alt = chart.alt
         assert alt.endswith(".") and len(alt.split()) > 12, alt
         assert [x for x in expected if x not in alt] == [], alt
         assert "\n" not in alt
+        assert len(re.findall(r"[.!?](?:\s|$)", alt)) <= 2 or build is charts.funding_sources, alt
+        assert chart.desc.endswith(".") and len(chart.desc) > len(alt), chart.desc
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_readers_see_articles_named_in_words_never_codes(ds: data.Dataset, lang: str) -> None:
+    """No source code (S000-S004), row id (F07, E39, C31), « éditeur inconnu » or project credit
+    in what a reader of a chart sees or hears: its drawn text, footer, alt text, description."""
+    codes = re.compile(r"\b(?:S00\d|[FECMR]\d\d)\b|éditeur inconnu|publisher unknown|musk-openai")
+    for builders in charts.BUILDERS.values():
+        for build in builders:
+            chart = build(ds, lang)
+            drawn = [t.get_text() for t in chart.fig.findobj(Text)]
+            seen = [*drawn, chart.footer, chart.alt, chart.desc]
+            assert [x for x in seen if codes.search(x)] == [], chart.name
+            assert any(i18n.source_name(s, lang) in chart.footer for s in chart.data["source_id"])
 
 
 def _bars(ax: object) -> list[tuple[float, float]]:
@@ -281,9 +336,29 @@ def test_a_year_is_drawn_from_its_first_to_its_last_day_in_every_chart(ds: data.
     stops = _bars(charts.musk_stops_funding(ds, "en").fig.axes[0])
     assert (day("2015-01-01"), day("2019-01-01")) in stops  # ../2018: by the end of 2018
     assert (day("2019-01-01"), day("2025-01-01")) in stops  # 2019/..: to the window's end
-    timeline = _bars(charts.dispute_timeline(ds, "en").fig.axes[0])
-    assert (day("2017-01-01"), day("2018-01-01")) in timeline
-    assert (day("2024-08-01"), day("2024-09-01")) in timeline  # a month: its whole month
+    early, late = charts.dispute_timeline(ds, "en").fig.axes
+    assert (day("2017-01-01"), day("2018-01-01")) in _bars(early)
+    assert (day("2024-08-01"), day("2024-09-01")) in _bars(late)  # a month: its whole month
+
+
+def test_the_timeline_draws_its_last_two_years_month_by_month(ds: data.Dataset) -> None:
+    """03: the crowded 2023-2024 events get a panel of their own, one month a gridline, so that
+    a month's bar is as wide as a year's in the first panel, not a sliver."""
+    import matplotlib.dates as mdates
+
+    chart = charts.dispute_timeline(ds, "en")
+    early, late = chart.fig.axes
+    x0, x1 = (mdates.num2date(x).year for x in late.get_xlim())  # type: ignore[no-untyped-call]
+    assert (x0, x1) in {(2022, 2024), (2022, 2025)}
+    late_rows = chart.data[pd.to_datetime(chart.data["date_start"]) >= "2023-01-01"]
+    assert len(late.texts) == len(late_rows) + 2  # one label per event, and the two years' names
+    month = _bars(late)
+    refiled = next(b for b in month if b[0] == mdates.date2num(pd.Timestamp("2024-08-01")))
+    width = refiled[1] - refiled[0]
+    inches = width / (late.get_xlim()[1] - late.get_xlim()[0]) * late.get_window_extent().width
+    assert inches / chart.fig.dpi > 0.25  # a month drawn at least a quarter of an inch wide
+    # a window of two years or less keeps one panel
+    assert len(charts.dispute_timeline(ds, "en", "2023", "2024").fig.axes) == 1
 
 
 def test_an_interval_is_drawn_as_a_hatched_span(ds: data.Dataset) -> None:
@@ -338,3 +413,16 @@ def test_committed_csvs_write_whole_numbers_as_integers(lang: str) -> None:
     assert ",157000000000,USD," in text and ",6600000000,USD," in text and ".0," not in text
     alt = (FIGURES_DIR / lang / "01-valuation-growth.alt.txt").read_text(encoding="utf-8")
     assert alt.count("\n") == 1 and "157" in alt
+
+
+def test_every_event_has_who_acts_in_it(ds: data.Dataset) -> None:
+    """The timeline colours each event by who acts (Musk, OpenAI, others): every subject of the
+    dataset's events has one, and an unknown subject is an error, not a silent grey."""
+    from musk_openai.story.queries import parties
+
+    assert {parties.event_party(s) for s in ds.events["subject"]} == {"Elon Musk", "OpenAI",
+                                                                      "others"}  # fmt: skip
+    assert parties.event_party("lawsuit_filed") == "Elon Musk"
+    assert parties.event_party("microsoft_invests_10bn") == "others"
+    with pytest.raises(KeyError, match="no party"):
+        parties.event_party("not_a_subject")

@@ -109,8 +109,6 @@ def test_each_chart_uses_only_the_party_colours(ds: data.Dataset) -> None:
                                       style.GRID, "white", "black"]}  # fmt: skip
     for builders in charts.BUILDERS.values():
         for build in builders:
-            if build is charts.facts_heatmap:
-                continue  # a grey scale of counts
             fig = build(ds, "en").fig
             used = set()
             for ax in fig.axes:

@@ -1,7 +1,9 @@
 """Export a chart: PNG, SVG (PDF on request), the CSV of the exact data drawn, and its alt text.
 
-Beside ``<name>.png`` and the others, ``<name>.alt.txt`` holds the chart's alt text (one paragraph,
-UTF-8, in the language of the figures folder), for pages and slides that show the image.
+Beside ``<name>.png`` and the others, ``<name>.alt.txt`` holds the chart's alt text (one or two
+sentences: the key numbers and who says them, UTF-8, in the language of the figures folder), for
+pages and slides that show the image, and ``<name>.desc.txt`` its full description (every mark,
+with its date and its article), for a page to show under the chart (in a ``<details>``).
 
 Files are byte-identical when rerun on the same inputs (no dates, fixed SVG ids, no software
 stamp) and written atomically: every file goes to a temporary name first and is renamed only
@@ -44,6 +46,7 @@ class Chart:
     data: pd.DataFrame
     footer: str = ""
     alt: str = ""
+    desc: str = ""
 
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
@@ -96,8 +99,8 @@ def whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def save(chart: Chart, params: Params) -> list[Path]:
-    """Write ``<figures_dir>/<name>.<format>`` for each format, ``<name>.csv`` and
-    ``<name>.alt.txt``.
+    """Write ``<figures_dir>/<name>.<format>`` for each format, ``<name>.csv``,
+    ``<name>.alt.txt`` and (if the chart has one) ``<name>.desc.txt``.
 
     Figures are saved in the house style (:func:`style.house`: its fixed SVG ids and font
     settings make the files reproducible), whatever matplotlib's settings are outside.
@@ -118,6 +121,9 @@ def save(chart: Chart, params: Params) -> list[Path]:
         )
         alt = " ".join(chart.alt.split()) + "\n"
         stage.path(folder / f"{chart.name}.alt.txt").write_text(alt, encoding="utf-8")
+        if chart.desc:
+            desc = " ".join(chart.desc.split()) + "\n"
+            stage.path(folder / f"{chart.name}.desc.txt").write_text(desc, encoding="utf-8")
     return stage.finals
 
 

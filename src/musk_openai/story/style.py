@@ -17,6 +17,8 @@ from typing import Any
 
 import matplotlib as mpl
 
+from musk_openai.story.queries.parties import assertor_party as assertor_party
+
 STYLE_FILE = "musk_openai.mplstyle"
 
 
@@ -50,25 +52,8 @@ GRID: str = house_rc()["grid.color"]
 #: kind of money or event a mark is goes by its shape, its place or its words, never its colour.
 MUSK, OPENAI, PRESS, OTHERS = PALETTE[3], PALETTE[0], "#4d4d4d", "#a0a0a0"
 PARTY_COLOURS = {"Elon Musk": MUSK, "OpenAI": OPENAI, "press": PRESS, "others": OTHERS}
-#: Who asserts a row (``asserted_by``, or a claim's side), as the party whose colour it gets.
-ASSERTOR_PARTY = {
-    "Elon Musk": "Elon Musk",
-    "Musk": "Elon Musk",
-    "OpenAI": "OpenAI",
-    "OpenAI employee": "OpenAI",
-    "article": "press",
-    "other": "press",
-    "Semafor": "press",
-    "The Verge": "press",
-}
-
-
-def assertor_party(asserted_by: object) -> str:
-    """The party of who asserts a row: 'Elon Musk', 'OpenAI' or 'press' (anyone else quoted by
-    the article speaks through it)."""
-    return ASSERTOR_PARTY.get(str(asserted_by), "press")
 
 
 def assertor_colour(asserted_by: object) -> str:
-    """The colour of who asserts a row: Musk, OpenAI or the press."""
+    """The colour of who asserts a row (or a claim's side): Musk, OpenAI or the press."""
     return PARTY_COLOURS[assertor_party(asserted_by)]

@@ -39,7 +39,7 @@ def musk_contribution(ds: Dataset, lang: str) -> Chart:
     for yi, (_, r) in zip(y, rows.iterrows(), strict=True):
         colour = style.assertor_colour(r["asserted_by"])
         _version(ax, yi, r["value"], str(r["bound"]), colour, lang)
-    ax.set_yticks(y, list(rows["label"]), fontsize=11)
+    ax.set_yticks(y, [_common.wrap(x, 32) for x in rows["label"]], fontsize=11)
     ax.set_xlim(0, 140)
     ticks = [0, 25, 50, 75, 100, 125]
     ax.set_xticks(ticks)
@@ -52,15 +52,27 @@ def musk_contribution(ds: Dataset, lang: str) -> Chart:
     fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.005, 0.835), ncol=3,
                fontsize=10, handletextpad=0.3, columnspacing=1.6)  # fmt: skip
     _common.titles(fig, "contribution", lang)
+    short, full = _contribution_alt(rows, lang)
+    return _common.finish("04-musk-contribution", fig, rows, ds, lang, short, desc=full)
+
+
+def _contribution_alt(rows: pd.DataFrame, lang: str) -> tuple[str, str]:
+    """Alt text (the range, each party's amounts) and description (each version, its article)."""
+
+    def amount(r: pd.Series) -> str:
+        return i18n.money_bound(r["value"], str(r["bound"]), lang, words=True)
+
     versions = [
-        i18n.t("chart.contribution.version", lang, source=r["source_id"],
-               amount=i18n.money_bound(r["value"], str(r["bound"]), lang, words=True),
-               according=_common.according(r["asserted_by"], lang))
+        i18n.t("chart.contribution.version", lang, amount=amount(r),
+               according=_common.one_line(r["label"]))
         for _, r in rows.iterrows()
     ]  # fmt: skip
-    text = i18n.t("chart.contribution.alt", lang, n=len(rows),
-                  versions=i18n.t("chart.separator", lang).join(versions))  # fmt: skip
-    return _common.finish("04-musk-contribution", fig, rows, ds, lang, text)
+    sep = i18n.t("chart.separator", lang)
+    high, low = rows.iloc[0], rows.iloc[-1]  # the query gives them largest first
+    short = i18n.t("chart.contribution.alt", lang, n=len(rows), low=amount(low),
+                   high=amount(high), voices=_common.voices(rows, amount, lang))  # fmt: skip
+    full = i18n.t("chart.contribution.desc", lang, versions=_common.sentence(sep.join(versions)))
+    return short, full
 
 
 def _assertors(rows: pd.DataFrame, lang: str) -> list[Artist]:
@@ -100,8 +112,7 @@ def musk_stops_funding(ds: Dataset, lang: str) -> Chart:
         ax.text(line + _common.DAY * 30, len(rows) - 0.55, gap, ha="left", va="center",
                 fontsize=10, fontstyle="italic", color=style.INK)  # fmt: skip
     labels = [
-        textwrap.fill(str(r["label"]), 30)
-        + f"\n({_common.according(r['asserted_by'], lang)}, {r['source_id']})"
+        textwrap.fill(str(r["label"]), 30) + "\n" + _common.wrap(f"({_voice(r, lang)})", 30)
         for _, r in rows.iterrows()
     ]
     ax.set_yticks(y, labels, fontsize=11)
@@ -115,11 +126,18 @@ def musk_stops_funding(ds: Dataset, lang: str) -> Chart:
     _common.titles(fig, "stop_funding", lang)
     for txt, inches in zip(fig.texts[-2:], (0.1, 0.48), strict=True):  # fixed inches from the top
         txt.set_y(1 - inches / height)
-    said = [f"{r['when']} {_common.according(r['asserted_by'], lang)} ({r['source_id']})"
-            for _, r in rows.iterrows()]  # fmt: skip
-    text = i18n.t("chart.stop_funding.alt", lang,
-                  versions=i18n.t("chart.separator", lang).join(said))  # fmt: skip
-    return _common.finish("04-musk-stops-funding", fig, rows, ds, lang, text)
+    said = i18n.t("chart.separator", lang).join(
+        i18n.t("chart.stop_funding.version", lang, according=_voice(r, lang), when=r["when"])
+        for _, r in rows.iterrows()
+    )
+    short = i18n.t("chart.stop_funding.alt", lang, versions=said)
+    full = i18n.t("chart.stop_funding.desc", lang, versions=_common.sentence(said))
+    return _common.finish("04-musk-stops-funding", fig, rows, ds, lang, short, desc=full)
+
+
+def _voice(row: pd.Series, lang: str) -> str:
+    """'selon l’article de mars 2023': who says it, in which article."""
+    return queries.according_in(row["asserted_by"], row["source_id"], lang)
 
 
 def _open_legend(lang: str) -> Artist:

@@ -39,14 +39,18 @@ def valuation_growth(ds: Dataset, lang: str) -> Chart:
     ax.text(2.48, (lo + hi) / 2, text, ha="left", va="center", fontsize=13, color=style.INK)
     ax.set_xlim(-0.5, 3.0)
     _common.titles(fig, "valuation", lang)
-    return _common.finish("01-valuation-growth", fig, rows, ds, lang, alt(rows, multiple, lang))
+    short, full = (alt(rows, multiple, lang, k) for k in ("alt", "desc"))
+    return _common.finish("01-valuation-growth", fig, rows, ds, lang, short, desc=full)
 
 
-def alt(rows: pd.DataFrame, multiple: float, lang: str) -> str:
-    """'Bar chart: OpenAI's valuation went from 86 billion dollars before its October 2024 round
-    to 157 billion dollars after it (×1.83, “almost double”), after raising 6.6 billion dollars.'"""
+def alt(rows: pd.DataFrame, multiple: float, lang: str, key: str = "alt") -> str:
+    """'Bar chart: according to the October 2024 article, OpenAI's valuation went from 86
+    billion dollars (date not given) to 157 billion dollars after its October 2024 funding round,
+    which raised 6.6 billion dollars (×1.83, “almost double”).' (``key`` 'desc': every bar.)"""
     before, raised, after = (i18n.money(v, lang, words=True) for v in rows["value"])
     r = rows.iloc[1]
     when = i18n.date(str(r["date"]), str(r["date_precision"]), lang)
-    return i18n.t("chart.valuation.alt", lang, before=before, after=after, raised=raised,
-                  when=when, m=i18n.number(multiple, lang, 2))  # fmt: skip
+    sources = sorted(set(rows["source_id"]))
+    source = i18n.listing([i18n.source_name(s, lang) for s in sources], lang)
+    return i18n.t(f"chart.valuation.{key}", lang, before=before, after=after, raised=raised,
+                  when=when, m=i18n.number(multiple, lang, 2), source=source)  # fmt: skip

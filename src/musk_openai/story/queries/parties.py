@@ -27,6 +27,27 @@ EVENT_PARTY: dict[str, list[str]] = {
 }  # fmt: skip
 
 
+#: Who asserts a row (``asserted_by``, or a claim's side), as the party whose colour it gets:
+#: anyone else the article quotes (Semafor, The Verge) speaks through the press.
+ASSERTOR_PARTY = {
+    "Elon Musk": "Elon Musk",
+    "Musk": "Elon Musk",
+    "OpenAI": "OpenAI",
+    "OpenAI employee": "OpenAI",
+    "article": "press",
+    "other": "press",
+    "Semafor": "press",
+    "The Verge": "press",
+}
+#: The parties in the charts' order.
+PARTIES = ["Elon Musk", "OpenAI", "press", "others"]
+
+
+def assertor_party(asserted_by: object) -> str:
+    """The party of who asserts a row: 'Elon Musk', 'OpenAI' or 'press'."""
+    return ASSERTOR_PARTY.get(str(asserted_by), "press")
+
+
 def event_party(subject: str) -> str:
     """Who acts in an event (``EVENT_PARTY``): 'Elon Musk', 'OpenAI' or 'others'."""
     for party, subjects in EVENT_PARTY.items():
