@@ -426,3 +426,71 @@ def test_every_event_has_who_acts_in_it(ds: data.Dataset) -> None:
     assert parties.event_party("microsoft_invests_10bn") == "others"
     with pytest.raises(KeyError, match="no party"):
         parties.event_party("not_a_subject")
+
+
+# --- every mark one click from its sentence (SVG links and tooltips) ----------------------------
+
+
+def _svg_marks(path: Path) -> list[tuple[str, str]]:
+    """(link, tooltip) of each linked mark of an exported SVG, as a browser reads them."""
+    import xml.etree.ElementTree as ET
+
+    svg = "{http://www.w3.org/2000/svg}"
+    xlink = "{http://www.w3.org/1999/xlink}href"
+    marks = []
+    for group in ET.parse(path).getroot().iter(f"{svg}g"):
+        if not group.attrib.get("id", "").startswith("mark-"):
+            continue
+        title, link = group.find(f"{svg}title"), next(group.iter(f"{svg}a"), None)
+        assert title is not None and title.text and link is not None, group.attrib
+        marks.append((link.attrib[xlink], title.text))
+    return marks
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_each_mark_of_the_svg_links_to_its_excerpt_with_a_tooltip(
+    ds: data.Dataset, lang: str, tmp_path: Path
+) -> None:
+    """In every chart's SVG each mark links to its article's page in the report, at the row's
+    excerpt (relative to the SVG's place, figures/<lang>/), with a <title> saying the amount or
+    the date and who says it; the PNG is drawn from the same figure, without links."""
+    p = params.validate(lang, "svg,png", 60, str(tmp_path))
+    for builders in charts.BUILDERS.values():
+        for build in builders:
+            chart = build(ds, lang)
+            export.save(chart, p)
+            marks = _svg_marks(tmp_path / f"{chart.name}.svg")
+            assert len(marks) == len(chart.tips) > 0, chart.name
+            for link, _ in marks:
+                assert re.fullmatch(rf"\.\./\.\./{lang}/sources/S00\d\.html(#[FECM]\d\d)?", link)
+            if "id" in chart.data and chart.name != "03-dispute-timeline":
+                linked = {link.rsplit("/", 1)[1] for link, _ in marks}
+                assert linked == {f"{r.source_id}.html#{r.id}" for r in chart.data.itertuples()}
+    # the amounts and who says them, in the tooltips of 02
+    tips = {link: tip for link, tip in _svg_marks(tmp_path / "02-funding-sources.svg")}
+    f08 = tips[f"../../{lang}/sources/S000.html#F08"]
+    said = {
+        "fr": ("44\u00a0M$", "selon Elon Musk, dans l’article de 2024 sur la plainte"),
+        "en": ("$44M", "according to Elon Musk, in the 2024 article on the suit"),
+    }[lang]
+    assert said[0] in f08 and said[1] in f08
+    # each timeline event links to one of its reports
+    events = ds.events.set_index("id")["source_id"]
+    for link, _ in _svg_marks(tmp_path / "03-dispute-timeline.svg"):
+        page, row = link.rsplit("/", 1)[1].split(".html#")
+        assert events[row] == page
+
+
+def test_a_page_writes_the_svg_inline_with_its_links_rebased(
+    ds: data.Dataset, tmp_path: Path
+) -> None:
+    """The site can write a chart's SVG inside a page: links then lead from the page's folder
+    (reports/fr/) to the same source pages (reports/fr/sources/)."""
+    report = tmp_path / "reports"
+    p = params.validate("fr", "svg", 60, str(report / "figures" / "fr"))
+    (svg_file,) = export.save(charts.musk_contribution(ds, "fr"), p)[:1]
+    inline = export.svg_for_page(report / "figures" / "fr" / "04-musk-contribution.svg",
+                                 report / "fr")  # fmt: skip
+    assert inline.startswith("<svg") and "<title>" in inline
+    assert 'xlink:href="sources/S000.html#F08"' in inline
+    assert "../../" not in inline

@@ -19,7 +19,10 @@ and whole numbers as integers (100000000, not 100000000.0).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import html
+import os
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -47,6 +50,8 @@ class Chart:
     footer: str = ""
     alt: str = ""
     desc: str = ""
+    #: The SVG's tooltips: ``{mark's id: its <title>}`` (:mod:`.charts.links`).
+    tips: dict[str, str] = field(default_factory=dict)
 
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
@@ -100,7 +105,8 @@ def whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
 
 def save(chart: Chart, params: Params) -> list[Path]:
     """Write ``<figures_dir>/<name>.<format>`` for each format, ``<name>.csv``,
-    ``<name>.alt.txt`` and (if the chart has one) ``<name>.desc.txt``.
+    ``<name>.alt.txt`` and (if the chart has one) ``<name>.desc.txt``; the SVG with a tooltip
+    (``<title>``) on each linked mark.
 
     Figures are saved in the house style (:func:`style.house`: its fixed SVG ids and font
     settings make the files reproducible), whatever matplotlib's settings are outside.
@@ -112,6 +118,9 @@ def save(chart: Chart, params: Params) -> list[Path]:
             tmp = stage.path(folder / f"{chart.name}.{fmt}")
             with style.house():
                 chart.fig.savefig(tmp, format=fmt, dpi=params.dpi, metadata=METADATA[fmt])
+            if fmt == "svg" and chart.tips:
+                svg = tmp.read_text(encoding="utf-8")
+                tmp.write_text(with_titles(svg, chart.tips), encoding="utf-8")
         rows = csv_safe(whole_numbers(chart.data))
         rows.to_csv(
             stage.path(folder / f"{chart.name}.csv"),
@@ -125,6 +134,37 @@ def save(chart: Chart, params: Params) -> list[Path]:
             desc = " ".join(chart.desc.split()) + "\n"
             stage.path(folder / f"{chart.name}.desc.txt").write_text(desc, encoding="utf-8")
     return stage.finals
+
+
+def with_titles(svg: str, tips: dict[str, str]) -> str:
+    """The SVG with each tooltip as the first child of its mark's group (``<g id="...">``, a
+    ``<title>`` browsers show on hover and screen readers read), and its links opened in the
+    whole window, not a new one (matplotlib writes ``target="_blank"``)."""
+    for gid, text in tips.items():
+        opening = f'<g id="{gid}">'
+        if opening not in svg:
+            raise ValueError(f"the SVG has no mark {gid!r} to give a tooltip")
+        svg = svg.replace(opening, f"{opening}\n<title>{html.escape(text)}</title>", 1)
+    return svg.replace(' target="_blank"', ' target="_top"')
+
+
+#: A link of an SVG: ``xlink:href="..."`` that is not an id inside it (``#m1a2b``).
+SVG_LINK = re.compile(r'(xlink:href=")(?!#)([^"]+)(")')
+
+
+def svg_for_page(svg_file: Path, page_dir: Path) -> str:
+    """An exported chart's SVG to write inline in a page of ``page_dir``: its links to the
+    sources rebased from the SVG's folder to the page's, without the XML prolog (for the site's
+    ``<figure>``; its ``<title>`` tooltips and links kept)."""
+    svg = svg_file.read_text(encoding="utf-8")
+    start = svg.index("<svg")
+
+    def rebase(m: re.Match[str]) -> str:
+        target = os.path.normpath(os.path.join(svg_file.parent, m.group(2).split("#")[0]))
+        anchor = "#" + m.group(2).split("#", 1)[1] if "#" in m.group(2) else ""
+        return m.group(1) + Path(os.path.relpath(target, page_dir)).as_posix() + anchor + m.group(3)
+
+    return SVG_LINK.sub(rebase, svg[start:])
 
 
 def show(written: list[Path], alt: str = "", width: int = 960) -> object:

@@ -32,6 +32,7 @@ from matplotlib.ticker import FixedLocator, NullFormatter
 
 from musk_openai.dataset.data import Dataset
 from musk_openai.story import i18n, queries, style
+from musk_openai.story.charts import links
 from musk_openai.story.export import Chart
 
 P = ParamSpec("P")
@@ -282,6 +283,7 @@ def finish(
     alt: str,
     line_sep: str = " ",
     desc: str = "",
+    marks: links.Marks | None = None,
 ) -> Chart:
     """The footer under the chart, and the chart with its data (the rows drawn, each label on one
     line: its lines joined with ``line_sep``), its footer, its alt text and its description."""
@@ -289,4 +291,6 @@ def finish(
     if "label" in rows.columns:
         rows = rows.assign(label=[str(x).replace("\n", line_sep) for x in rows["label"]])
     data = rows.assign(footer=text).reset_index(drop=True)
-    return Chart(name, fig, data, text, i18n.typography(alt, lang), i18n.typography(desc, lang))
+    tips = marks.tips if marks else {}
+    alt, desc = i18n.typography(alt, lang), i18n.typography(desc, lang)
+    return Chart(name, fig, data, text, alt, desc, tips)

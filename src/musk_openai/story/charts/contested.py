@@ -13,7 +13,7 @@ from matplotlib.lines import Line2D
 
 from musk_openai.dataset.data import Dataset
 from musk_openai.story import i18n, queries, style
-from musk_openai.story.charts import _common
+from musk_openai.story.charts import _common, links
 from musk_openai.story.export import Chart
 from musk_openai.story.params import DEFAULTS
 
@@ -36,9 +36,14 @@ def musk_contribution(ds: Dataset, lang: str) -> Chart:
     fig, ax = _common.figure((10, 5.6))
     fig.subplots_adjust(top=0.74, bottom=0.16, left=0.3, right=0.97)
     y = np.arange(len(rows))[::-1]
+    marks = links.Marks(lang)
     for yi, (_, r) in zip(y, rows.iterrows(), strict=True):
         colour = style.assertor_colour(r["asserted_by"])
+        before = links.drawn(ax)
         _version(ax, yi, r["value"], str(r["bound"]), colour, lang)
+        what = i18n.money_bound(r["value"], str(r["bound"]), lang)
+        tip = links.tip(what, _common.one_line(r["label"]), lang)
+        marks.link(links.since(ax, before), r["source_id"], r["id"], tip)
     ax.set_yticks(y, [_common.wrap(x, 32) for x in rows["label"]], fontsize=11)
     ax.set_xlim(0, 140)
     ticks = [0, 25, 50, 75, 100, 125]
@@ -53,7 +58,8 @@ def musk_contribution(ds: Dataset, lang: str) -> Chart:
                fontsize=10, handletextpad=0.3, columnspacing=1.6)  # fmt: skip
     _common.titles(fig, "contribution", lang)
     short, full = _contribution_alt(rows, lang)
-    return _common.finish("04-musk-contribution", fig, rows, ds, lang, short, desc=full)
+    return _common.finish("04-musk-contribution", fig, rows, ds, lang, short, desc=full,
+                          marks=marks)  # fmt: skip
 
 
 def _contribution_alt(rows: pd.DataFrame, lang: str) -> tuple[str, str]:
@@ -91,8 +97,10 @@ def musk_stops_funding(ds: Dataset, lang: str) -> Chart:
     height = fig.get_figheight()
     fig.subplots_adjust(top=1 - 1.75 / height, bottom=0.9 / height, left=0.3, right=0.97)
     y = np.arange(len(rows))[::-1]
+    marks = links.Marks(lang)
     for yi, (_, r) in zip(y, rows.iterrows(), strict=True):
         colour = style.assertor_colour(r["asserted_by"])
+        before = links.drawn(ax)
         start = pd.Timestamp(r["date_start"]) if r["date_start"] else lo
         end = pd.Timestamp(r["date_end"]) if r["date_end"] else hi
         s0, s1 = _common.span(ax, yi, start, end, "interval", colour)
@@ -103,6 +111,8 @@ def musk_stops_funding(ds: Dataset, lang: str) -> Chart:
         x: Any = s0 + (s1 - s0) / 2  # a date on the time axis
         ax.text(x, yi + 0.42, r["when"], ha="center", va="bottom", fontsize=12,
                 fontweight="bold", color=colour)  # fmt: skip
+        tip = links.tip(r["when"], _voice(r, lang), lang)
+        marks.link(links.since(ax, before), r["source_id"], r["id"], tip)
     ends = sorted(pd.Timestamp(d) for d in rows["date_end"] if d)
     starts = sorted(pd.Timestamp(d) for d in rows["date_start"] if d)
     if ends and starts and ends[0] < starts[-1]:  # the versions share no day
@@ -132,7 +142,8 @@ def musk_stops_funding(ds: Dataset, lang: str) -> Chart:
     )
     short = i18n.t("chart.stop_funding.alt", lang, versions=said)
     full = i18n.t("chart.stop_funding.desc", lang, versions=_common.sentence(said))
-    return _common.finish("04-musk-stops-funding", fig, rows, ds, lang, short, desc=full)
+    return _common.finish("04-musk-stops-funding", fig, rows, ds, lang, short, desc=full,
+                          marks=marks)  # fmt: skip
 
 
 def _voice(row: pd.Series, lang: str) -> str:

@@ -10,7 +10,7 @@ from matplotlib.ticker import FixedLocator, NullLocator
 
 from musk_openai.dataset.data import Dataset
 from musk_openai.story import i18n, queries, style
-from musk_openai.story.charts import _common
+from musk_openai.story.charts import _common, links
 from musk_openai.story.export import Chart
 
 #: Height of a line and of a group's heading, in lines; the figure's fixed part, in inches.
@@ -52,8 +52,13 @@ def funding_sources(ds: Dataset, lang: str) -> Chart:
     fig, ax = _common.figure((10, FIXED_INCHES + INCHES_PER_LINE * lines))
     height = fig.get_figheight()
     fig.subplots_adjust(top=1 - 1.95 / height, bottom=0.95 / height, left=0.42, right=0.97)
+    marks = links.Marks(lang)
     for yi, (_, r) in zip(ys, rows.iterrows(), strict=True):
+        before = links.drawn(ax)
         _amount(ax, yi, r["value"], str(r["bound"]), style.assertor_colour(r["asserted_by"]), lang)
+        what = i18n.money_bound(r["value"], str(r["bound"]), lang)
+        said = _common.one_line(str(r["label"]).split("\n")[1])
+        marks.link(links.since(ax, before), r["source_id"], r["id"], links.tip(what, said, lang))
     for group, y in heads.items():
         label = rows.loc[rows["group"] == group, "group_label"].iloc[0]
         ax.annotate(_common.sentence(label), (0.015, y), xycoords=("figure fraction", "data"),
@@ -87,7 +92,7 @@ def funding_sources(ds: Dataset, lang: str) -> Chart:
     for txt, inches in zip(fig.texts[-2:], (0.1, 0.5), strict=True):  # fixed inches from the top
         txt.set_y(1 - inches / height)
     short, full = alt(rows, valuation, lang), desc(rows, valuation, lang)
-    return _common.finish("02-funding-sources", fig, rows, ds, lang, short, " — ", full)
+    return _common.finish("02-funding-sources", fig, rows, ds, lang, short, " — ", full, marks)
 
 
 def _lines(label: str) -> str:

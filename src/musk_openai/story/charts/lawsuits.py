@@ -14,7 +14,7 @@ from matplotlib.lines import Line2D
 
 from musk_openai.dataset.data import Dataset
 from musk_openai.story import i18n, queries, style
-from musk_openai.story.charts import _common
+from musk_openai.story.charts import _common, links
 from musk_openai.story.export import Chart
 
 #: Each side's column: its colour (the house colour of who speaks).
@@ -162,7 +162,7 @@ def lawsuit_claims(ds: Dataset, lang: str) -> Chart:
         head = _common.wrap(i18n.t(f"chart.lawsuits.{side}", lang, n=int(counts.get(side, 0))), 18)
         ax.text(x, 0.12, head, ha="left", va="bottom", fontsize=11, fontweight="bold",
                 color=COLOURS[side])  # fmt: skip
-    top = 0.0
+    top, marks = 0.0, links.Marks(lang)
     for (_, t), label, h in zip(topics.iterrows(), labels, heights, strict=True):
         ax.axhline(top, color=style.GRID, lw=0.8)
         ax.text(0, top - PAD, label, ha="left", va="top",
@@ -170,7 +170,11 @@ def lawsuit_claims(ds: Dataset, lang: str) -> Chart:
         for side, x in starts.items():
             y = top - PAD
             for r, text in cells.get((int(t["row"]), side), []):
+                before = links.drawn(ax)
                 y -= _claim(ax, x, y, r, text) + PAD
+                who = queries.according_in(r["claimant"], r["source_id"], lang)
+                tip = links.tip(r["label"], who, lang)
+                marks.link(links.since(ax, before), r["source_id"], r["id"], tip)
         top -= h
     ax.axhline(top, color=style.GRID, lw=0.8)
     _legend(fig, ds, lang)
@@ -178,4 +182,4 @@ def lawsuit_claims(ds: Dataset, lang: str) -> Chart:
     for txt, inches in zip(fig.texts[-2:], (0.1, 0.72), strict=True):
         txt.set_y(1 - inches / height)
     return _common.finish("06-the-lawsuits", fig, rows, ds, lang, alt(rows, lang),
-                          desc=desc(ds, rows, lang))  # fmt: skip
+                          desc=desc(ds, rows, lang), marks=marks)  # fmt: skip

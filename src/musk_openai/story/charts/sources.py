@@ -8,7 +8,7 @@ import pandas as pd
 
 from musk_openai.dataset.data import Dataset
 from musk_openai.story import i18n, queries, style
-from musk_openai.story.charts import _common
+from musk_openai.story.charts import _common, links
 from musk_openai.story.export import Chart
 
 
@@ -23,14 +23,19 @@ def article_voices(ds: Dataset, lang: str) -> Chart:
     fig.subplots_adjust(top=1 - 1.75 / height, bottom=1.0 / height, left=0.3, right=0.97)
     y = np.arange(len(articles))[::-1]
     left = np.zeros(len(articles))
+    marks = links.Marks(lang)
     for party, part in cells.groupby("party", sort=False):
-        counts = part.set_index("source").loc[articles, "rows"].to_numpy()
+        part = part.set_index("source").loc[articles]
+        counts = part["rows"].to_numpy()
         colour = style.PARTY_COLOURS[str(party)]
-        ax.barh(y, counts, left=left, height=0.62, color=colour, edgecolor="white", lw=1.5)
-        for yi, x0, n in zip(y, left, counts, strict=True):
+        bars = ax.barh(y, counts, left=left, height=0.62, color=colour, edgecolor="white", lw=1.5)
+        for yi, x0, n, bar, sid in zip(y, left, counts, bars, part["source_id"], strict=True):
             if n:
-                ax.text(x0 + n / 2, yi, str(n), ha="center", va="center", fontsize=11,
-                        fontweight="bold", color="white")  # fmt: skip
+                text = ax.text(x0 + n / 2, yi, str(n), ha="center", va="center", fontsize=11,
+                               fontweight="bold", color="white")  # fmt: skip
+                said = i18n.t(f"chart.sources.count.{party}", lang, n=int(n))
+                tip = links.tip(i18n.source_name(sid, lang, short=True).capitalize(), said, lang)
+                marks.link([bar, text], sid, "", tip)
         left = left + counts
     for yi, total in zip(y, left, strict=True):
         ax.text(total + 0.5, yi, str(int(total)), ha="left", va="center", fontsize=11,
@@ -47,7 +52,7 @@ def article_voices(ds: Dataset, lang: str) -> Chart:
     for txt, inches in zip(fig.texts[-2:], (0.1, 0.5), strict=True):  # fixed inches from the top
         txt.set_y(1 - inches / height)
     return _common.finish("05-sources", fig, cells, ds, lang, alt(cells, lang),
-                          desc=desc(cells, lang))  # fmt: skip
+                          desc=desc(cells, lang), marks=marks)  # fmt: skip
 
 
 def alt(cells: pd.DataFrame, lang: str) -> str:

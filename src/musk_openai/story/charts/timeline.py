@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 
 from musk_openai.dataset.data import Dataset
 from musk_openai.story import i18n, queries, style
-from musk_openai.story.charts import _common
+from musk_openai.story.charts import _common, links
 from musk_openai.story.export import Chart
 from musk_openai.story.params import DEFAULTS
 
@@ -114,10 +114,21 @@ def panels(
     return [(rows[~late], lo, ZOOM_FROM - _common.DAY), (rows[late], ZOOM_FROM, hi)]
 
 
-def _draw(ax: Axes, rows: pd.DataFrame, lo: pd.Timestamp, hi: pd.Timestamp, lang: str) -> None:
-    n = len(rows)
+def _draw(
+    ax: Axes, rows: pd.DataFrame, lo: pd.Timestamp, hi: pd.Timestamp, marks: links.Marks
+) -> None:
+    """One panel: each event on its line, linked to the excerpt of its first report."""
+    n, lang = len(rows), marks.lang
     for yi, (_, r) in zip(range(n - 1, -1, -1), rows.iterrows(), strict=True):
+        before = links.drawn(ax)
         _event(ax, yi, r, lo, hi)
+        sources = i18n.listing(
+            [i18n.source_name(s.strip(), lang) for s in str(r["source_ids"]).split(",")], lang
+        )
+        what = f"{_common.one_line(r['label'])} — {r['when']}"
+        said = i18n.t("chart.according", lang, who=sources)
+        first = str(r["event_ids"]).split(",")[0].strip()  # the report whose source_id r has
+        marks.link(links.since(ax, before), r["source_id"], first, links.tip(what, said, lang))
     margin = (hi - lo) * MARGIN
     ax.set_xlim(lo - margin, hi + margin)  # type: ignore[arg-type]
     if (hi - lo).days > 800:
@@ -151,8 +162,9 @@ def dispute_timeline(
         len(parts), 1, squeeze=False, gridspec_kw={"height_ratios": sizes, "hspace": hspace}
     )
     fig.subplots_adjust(top=1 - top / height, bottom=bottom / height, left=0.03, right=0.97)
+    marks = links.Marks(lang)
     for ax, (part, a, b) in zip(axes[:, 0], parts, strict=True):
-        _draw(ax, part, a, b, lang)
+        _draw(ax, part, a, b, marks)
     _legend(fig, rows, lang)
     _common.titles(fig, "timeline", lang)
     key = "subtitle" if len(parts) > 1 else "subtitle_one"
@@ -162,4 +174,4 @@ def dispute_timeline(
     for txt, inches in zip(fig.texts[-2:], (0.1, 0.48), strict=True):
         txt.set_y(1 - inches / height)
     return _common.finish("03-dispute-timeline", fig, rows, ds, lang, alt(rows, lang),
-                          desc=desc(rows, lang))  # fmt: skip
+                          desc=desc(rows, lang), marks=marks)  # fmt: skip

@@ -7,7 +7,7 @@ import pandas as pd
 
 from musk_openai.dataset.data import Dataset
 from musk_openai.story import i18n, queries, style
-from musk_openai.story.charts import _common
+from musk_openai.story.charts import _common, links
 from musk_openai.story.export import Chart
 
 
@@ -22,9 +22,13 @@ def valuation_growth(ds: Dataset, lang: str) -> Chart:
     colours = [style.OPENAI, style.OTHERS, style.OPENAI]  # the raised money: the investors'
     bars = ax.bar(x, rows["value"] / 1e9, color=colours, width=0.6)
     bars[0].set_alpha(0.55)  # the earlier, undated valuation: paler
-    for xi, val in zip(x.tolist(), rows["value"], strict=True):
-        ax.text(xi, val / 1e9 + 3, i18n.money(val, lang), ha="center", va="bottom", fontsize=14,
-                fontweight="bold", color=style.INK)  # fmt: skip
+    marks = links.Marks(lang)
+    for xi, bar, (_, r) in zip(x.tolist(), bars, rows.iterrows(), strict=True):
+        figure = ax.text(xi, r["value"] / 1e9 + 3, i18n.money(r["value"], lang), ha="center",
+                       va="bottom", fontsize=14, fontweight="bold", color=style.INK)  # fmt: skip
+        said = queries.according_in(r["asserted_by"], r["source_id"], lang)
+        what = _common.one_line(f"{r['label']}, {i18n.money(r['value'], lang)}")
+        marks.link([bar, figure], r["source_id"], r["id"], links.tip(what, said, lang))
     ax.set_xticks(x, list(rows["label"]))
     ax.set_ylim(0, 200)
     ax.set_yticks([0, 50, 100, 150])
@@ -35,12 +39,12 @@ def valuation_growth(ds: Dataset, lang: str) -> Chart:
     ax.plot([-0.3, 2.3], [lo, lo], ls="--", lw=1.2, color=style.MUTED)
     ax.annotate("", xy=(2.42, hi), xytext=(2.42, lo),
                 arrowprops={"arrowstyle": "->", "color": style.INK, "lw": 1.8})  # fmt: skip
-    text = i18n.t("chart.valuation.multiple", lang, m=i18n.number(multiple, lang, 2))
-    ax.text(2.48, (lo + hi) / 2, text, ha="left", va="center", fontsize=13, color=style.INK)
+    growth = i18n.t("chart.valuation.multiple", lang, m=i18n.number(multiple, lang, 2))
+    ax.text(2.48, (lo + hi) / 2, growth, ha="left", va="center", fontsize=13, color=style.INK)
     ax.set_xlim(-0.5, 3.0)
     _common.titles(fig, "valuation", lang)
     short, full = (alt(rows, multiple, lang, k) for k in ("alt", "desc"))
-    return _common.finish("01-valuation-growth", fig, rows, ds, lang, short, desc=full)
+    return _common.finish("01-valuation-growth", fig, rows, ds, lang, short, desc=full, marks=marks)
 
 
 def alt(rows: pd.DataFrame, multiple: float, lang: str, key: str = "alt") -> str:
