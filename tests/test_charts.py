@@ -173,6 +173,9 @@ def test_save_writes_formats_and_csv_atomically(ds: data.Dataset, tmp_path: Path
         "01-valuation-growth.alt.txt",
         "01-valuation-growth.csv",
         "01-valuation-growth.desc.txt",
+        "01-valuation-growth.narrow.pdf",
+        "01-valuation-growth.narrow.png",
+        "01-valuation-growth.narrow.svg",
         "01-valuation-growth.pdf",
         "01-valuation-growth.png",
         "01-valuation-growth.svg",
@@ -494,3 +497,52 @@ def test_a_page_writes_the_svg_inline_with_its_links_rebased(
     assert inline.startswith("<svg") and "<title>" in inline
     assert 'xlink:href="sources/S000.html#F08"' in inline
     assert "../../" not in inline
+
+
+# --- phones: each chart also drawn narrow ---------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_each_chart_is_also_drawn_narrow_with_text_a_phone_can_read(
+    ds: data.Dataset, lang: str, tmp_path: Path
+) -> None:
+    """Beside <name>.png and .svg, <name>.narrow.png and .svg: a figure 4.4 inches wide whose
+    smallest text, shown 390 CSS pixels wide, is at least 9 pixels tall; its marks linked like
+    the wide chart's; the committed names unchanged."""
+    p = params.validate(lang, "png,svg", 60, str(tmp_path))
+    for builders in charts.BUILDERS.values():
+        for build in builders:
+            chart = build(ds, lang)
+            assert chart.narrow is not None, chart.name
+            fig = chart.narrow.fig
+            width = fig.get_figwidth()
+            sizes = [
+                t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text()
+            ]
+            smallest = min(sizes) / 72 * 390 / width
+            assert smallest >= 9, (chart.name, smallest)
+            names = {x.name for x in export.save(chart, p)}
+            assert {f"{chart.name}.narrow.png", f"{chart.name}.png"} <= names
+            assert export.narrow_file(tmp_path / f"{chart.name}.png").is_file()
+            narrow_marks = _svg_marks(tmp_path / f"{chart.name}.narrow.svg")
+            wide_marks = _svg_marks(tmp_path / f"{chart.name}.svg")
+            assert {link for link, _ in narrow_marks} == {link for link, _ in wide_marks}
+            from PIL import Image
+
+            with Image.open(tmp_path / f"{chart.name}.narrow.png") as image:
+                assert image.width == round(width * 60)
+            # no text runs off the figure's sides
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+            renderer = FigureCanvasAgg(fig).get_renderer()
+            undrawn = set()  # tick labels outside the axes' view, which matplotlib skips
+            for ax in fig.axes:
+                for axis in (ax.xaxis, ax.yaxis):
+                    lo, hi = sorted(axis.get_view_interval())
+                    for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                        if not lo - 1e-9 <= tick.get_loc() <= hi + 1e-9:
+                            undrawn |= {id(tick.label1), id(tick.label2)}
+            for t in fig.findobj(Text):
+                if t.get_visible() and t.get_text().strip() and id(t) not in undrawn:
+                    box = t.get_window_extent(renderer)
+                    assert box.x0 >= -1 and box.x1 <= fig.bbox.width + 1, (chart.name, t.get_text())

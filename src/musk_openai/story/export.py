@@ -40,6 +40,25 @@ METADATA: dict[str, dict[str, str | None]] = {
 
 
 @dataclass
+class Variant:
+    """Another drawing of a chart (the narrow one, for phones): its figure and SVG tooltips."""
+
+    fig: Figure
+    tips: dict[str, str] = field(default_factory=dict)
+
+
+#: The narrow drawing's files: ``<name>.narrow.png`` beside ``<name>.png``.
+NARROW = ".narrow"
+
+
+def narrow_file(image: Path) -> Path:
+    """The narrow drawing of an exported chart image (``x.png`` -> ``x.narrow.png``), for a page's
+    ``<picture><source media="(max-width: 600px)" srcset="...">``; the wide one is the
+    ``<img>``."""
+    return image.with_name(image.stem + NARROW + image.suffix)
+
+
+@dataclass
 class Chart:
     """A finished chart: its file name, the figure, the rows it draws, its footer and its alt
     text (written from those rows)."""
@@ -52,6 +71,8 @@ class Chart:
     desc: str = ""
     #: The SVG's tooltips: ``{mark's id: its <title>}`` (:mod:`.charts.links`).
     tips: dict[str, str] = field(default_factory=dict)
+    #: The chart drawn narrow, for phones (:mod:`.charts.narrow`), saved as ``<name>.narrow.*``.
+    narrow: Variant | None = None
 
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
@@ -104,7 +125,8 @@ def whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def save(chart: Chart, params: Params) -> list[Path]:
-    """Write ``<figures_dir>/<name>.<format>`` for each format, ``<name>.csv``,
+    """Write ``<figures_dir>/<name>.<format>`` for each format (and ``<name>.narrow.<format>``,
+    if the chart is also drawn narrow), ``<name>.csv``,
     ``<name>.alt.txt`` and (if the chart has one) ``<name>.desc.txt``; the SVG with a tooltip
     (``<title>``) on each linked mark.
 
@@ -114,13 +136,16 @@ def save(chart: Chart, params: Params) -> list[Path]:
     folder = params.figures_dir
     folder.mkdir(parents=True, exist_ok=True)
     with files.Staged() as stage:
-        for fmt in params.formats:
-            tmp = stage.path(folder / f"{chart.name}.{fmt}")
-            with style.house():
-                chart.fig.savefig(tmp, format=fmt, dpi=params.dpi, metadata=METADATA[fmt])
-            if fmt == "svg" and chart.tips:
-                svg = tmp.read_text(encoding="utf-8")
-                tmp.write_text(with_titles(svg, chart.tips), encoding="utf-8")
+        drawings = [("", Variant(chart.fig, chart.tips))]
+        drawings += [(NARROW, chart.narrow)] if chart.narrow else []
+        for suffix, drawing in drawings:
+            for fmt in params.formats:
+                tmp = stage.path(folder / f"{chart.name}{suffix}.{fmt}")
+                with style.house():
+                    drawing.fig.savefig(tmp, format=fmt, dpi=params.dpi, metadata=METADATA[fmt])
+                if fmt == "svg" and drawing.tips:
+                    svg = tmp.read_text(encoding="utf-8")
+                    tmp.write_text(with_titles(svg, drawing.tips), encoding="utf-8")
         rows = csv_safe(whole_numbers(chart.data))
         rows.to_csv(
             stage.path(folder / f"{chart.name}.csv"),

@@ -19,7 +19,7 @@ import functools
 import re
 import textwrap
 from collections.abc import Callable, Iterable
-from typing import Any, ParamSpec
+from typing import TYPE_CHECKING, Any, ParamSpec
 
 import matplotlib.dates as mdates
 import pandas as pd
@@ -33,7 +33,10 @@ from matplotlib.ticker import FixedLocator, NullFormatter
 from musk_openai.dataset.data import Dataset
 from musk_openai.story import i18n, queries, style
 from musk_openai.story.charts import links
-from musk_openai.story.export import Chart
+from musk_openai.story.export import Chart, Variant
+
+if TYPE_CHECKING:
+    from musk_openai.story.charts import narrow as narrowing
 
 P = ParamSpec("P")
 
@@ -100,6 +103,7 @@ def span(
     precision: object,
     colour: str,
     qualifier: object = "",
+    height: float = 0.62,
 ) -> tuple[pd.Timestamp, pd.Timestamp]:
     """Draw one date at height ``y`` over its whole span (see the module's rule); return where
     the drawing starts and ends (the first day at 0:00, the day after the last day at 0:00)."""
@@ -111,9 +115,9 @@ def span(
     if how == "dot":
         ax.plot(left + width / 2, y, "o", ms=8, color=colour)
     elif how == "bar":
-        ax.barh(y, width, left=left, height=0.62, color=colour, alpha=0.9)
+        ax.barh(y, width, left=left, height=height, color=colour, alpha=0.9)
     else:
-        ax.barh(y, width, left=left, height=0.62, facecolor=colour, alpha=0.35, hatch="////",
+        ax.barh(y, width, left=left, height=height, facecolor=colour, alpha=0.35, hatch="////",
                 edgecolor=colour, linewidth=1.2)  # fmt: skip
     return s0, s1
 
@@ -159,12 +163,12 @@ def time_axis(ax: Axes, lo: pd.Timestamp, hi: pd.Timestamp, lang: str) -> None:
     """Gridlines where each year starts, the year named in the middle of its span (months, if the
     window is shorter than two years)."""
     freq, fmt = ("YS", "{:%Y}") if (hi - lo).days > 730 else ("MS", "")
-    starts = pd.date_range(lo.normalize(), hi + DAY, freq=freq)
+    starts = pd.date_range(lo.normalize(), hi, freq=freq)
     bounds = list(starts) + [starts[-1] + pd.tseries.frequencies.to_offset(freq)]
     middles = [a + (b - a) / 2 for a, b in zip(bounds, bounds[1:], strict=False)]
     names = [fmt.format(m) if fmt else i18n.month_short(m.strftime("%Y-%m"), lang) for m in middles]
     to_num: Any = mdates.date2num
-    ax.xaxis.set_major_locator(FixedLocator(to_num(starts)))
+    ax.xaxis.set_major_locator(FixedLocator(to_num(bounds)))
     ax.xaxis.set_major_formatter(NullFormatter())
     ax.xaxis.set_minor_locator(FixedLocator(to_num(middles)))
     ax.set_xticklabels(names, minor=True)
@@ -284,6 +288,7 @@ def finish(
     line_sep: str = " ",
     desc: str = "",
     marks: links.Marks | None = None,
+    narrow: narrowing.Page | None = None,
 ) -> Chart:
     """The footer under the chart, and the chart with its data (the rows drawn, each label on one
     line: its lines joined with ``line_sep``), its footer, its alt text and its description."""
@@ -293,4 +298,5 @@ def finish(
     data = rows.assign(footer=text).reset_index(drop=True)
     tips = marks.tips if marks else {}
     alt, desc = i18n.typography(alt, lang), i18n.typography(desc, lang)
-    return Chart(name, fig, data, text, alt, desc, tips)
+    small = Variant(narrow.fig, narrow.marks.tips) if narrow else None
+    return Chart(name, fig, data, text, alt, desc, tips, small)

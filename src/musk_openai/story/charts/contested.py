@@ -13,7 +13,7 @@ from matplotlib.lines import Line2D
 
 from musk_openai.dataset.data import Dataset
 from musk_openai.story import i18n, queries, style
-from musk_openai.story.charts import _common, links
+from musk_openai.story.charts import _common, links, narrow_charts
 from musk_openai.story.export import Chart
 from musk_openai.story.params import DEFAULTS
 
@@ -58,8 +58,9 @@ def musk_contribution(ds: Dataset, lang: str) -> Chart:
                fontsize=10, handletextpad=0.3, columnspacing=1.6)  # fmt: skip
     _common.titles(fig, "contribution", lang)
     short, full = _contribution_alt(rows, lang)
+    small = narrow_charts.contribution(ds, rows, lang)
     return _common.finish("04-musk-contribution", fig, rows, ds, lang, short, desc=full,
-                          marks=marks)  # fmt: skip
+                          marks=marks, narrow=small)  # fmt: skip
 
 
 def _contribution_alt(rows: pd.DataFrame, lang: str) -> tuple[str, str]:
@@ -142,8 +143,9 @@ def musk_stops_funding(ds: Dataset, lang: str) -> Chart:
     )
     short = i18n.t("chart.stop_funding.alt", lang, versions=said)
     full = i18n.t("chart.stop_funding.desc", lang, versions=_common.sentence(said))
+    small = narrow_charts.stop_funding(ds, rows, lang)
     return _common.finish("04-musk-stops-funding", fig, rows, ds, lang, short, desc=full,
-                          marks=marks)  # fmt: skip
+                          marks=marks, narrow=small)  # fmt: skip
 
 
 def _voice(row: pd.Series, lang: str) -> str:

@@ -10,7 +10,7 @@ from matplotlib.ticker import FixedLocator, NullLocator
 
 from musk_openai.dataset.data import Dataset
 from musk_openai.story import i18n, queries, style
-from musk_openai.story.charts import _common, links
+from musk_openai.story.charts import _common, links, narrow_long
 from musk_openai.story.export import Chart
 
 #: Height of a line and of a group's heading, in lines; the figure's fixed part, in inches.
@@ -92,7 +92,9 @@ def funding_sources(ds: Dataset, lang: str) -> Chart:
     for txt, inches in zip(fig.texts[-2:], (0.1, 0.5), strict=True):  # fixed inches from the top
         txt.set_y(1 - inches / height)
     short, full = alt(rows, valuation, lang), desc(rows, valuation, lang)
-    return _common.finish("02-funding-sources", fig, rows, ds, lang, short, " — ", full, marks)
+    small = narrow_long.funding(ds, rows, valuation, lang)
+    return _common.finish("02-funding-sources", fig, rows, ds, lang, short, " — ", full, marks,
+                          small)  # fmt: skip
 
 
 def _lines(label: str) -> str:

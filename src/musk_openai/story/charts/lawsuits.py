@@ -14,7 +14,7 @@ from matplotlib.lines import Line2D
 
 from musk_openai.dataset.data import Dataset
 from musk_openai.story import i18n, queries, style
-from musk_openai.story.charts import _common, links
+from musk_openai.story.charts import _common, links, narrow_long
 from musk_openai.story.export import Chart
 
 #: Each side's column: its colour (the house colour of who speaks).
@@ -181,5 +181,9 @@ def lawsuit_claims(ds: Dataset, lang: str) -> Chart:
     _common.titles(fig, "lawsuits", lang)
     for txt, inches in zip(fig.texts[-2:], (0.1, 0.72), strict=True):
         txt.set_y(1 - inches / height)
+    shapes, fills = _shapes(ds, lang)
+    legends = [(_common.party_legend(rows["side"].map(style.assertor_party), "says", lang), 2),
+               (shapes, 2), (fills, 1)]  # fmt: skip
+    small = narrow_long.lawsuits(ds, rows, lang, legends)
     return _common.finish("06-the-lawsuits", fig, rows, ds, lang, alt(rows, lang),
-                          desc=desc(ds, rows, lang), marks=marks)  # fmt: skip
+                          desc=desc(ds, rows, lang), marks=marks, narrow=small)  # fmt: skip

@@ -8,7 +8,7 @@ import pandas as pd
 
 from musk_openai.dataset.data import Dataset
 from musk_openai.story import i18n, queries, style
-from musk_openai.story.charts import _common, links
+from musk_openai.story.charts import _common, links, narrow_charts
 from musk_openai.story.export import Chart
 
 
@@ -52,7 +52,8 @@ def article_voices(ds: Dataset, lang: str) -> Chart:
     for txt, inches in zip(fig.texts[-2:], (0.1, 0.5), strict=True):  # fixed inches from the top
         txt.set_y(1 - inches / height)
     return _common.finish("05-sources", fig, cells, ds, lang, alt(cells, lang),
-                          desc=desc(cells, lang), marks=marks)  # fmt: skip
+                          desc=desc(cells, lang), marks=marks,
+                          narrow=narrow_charts.voices(ds, cells, lang))  # fmt: skip
 
 
 def alt(cells: pd.DataFrame, lang: str) -> str:

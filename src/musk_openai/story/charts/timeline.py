@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 
 from musk_openai.dataset.data import Dataset
 from musk_openai.story import i18n, queries, style
-from musk_openai.story.charts import _common, links
+from musk_openai.story.charts import _common, links, narrow_long
 from musk_openai.story.export import Chart
 from musk_openai.story.params import DEFAULTS
 
@@ -170,8 +170,12 @@ def dispute_timeline(
     key = "subtitle" if len(parts) > 1 else "subtitle_one"
     zoom = i18n.date(ZOOM_FROM.strftime("%Y"), "year", lang)
     fig.texts[-1].set_text(i18n.t(f"chart.timeline.{key}", lang, zoom=zoom))
+    years = {"start": lo.strftime("%Y"), "end": hi.strftime("%Y")}
+    fig.texts[-2].set_text(i18n.t("chart.timeline.title", lang, **years))
     # Titles sit at fixed inches from the top, whatever the figure's height.
     for txt, inches in zip(fig.texts[-2:], (0.1, 0.48), strict=True):
         txt.set_y(1 - inches / height)
+    small = narrow_long.timeline(ds, rows, parts, fig.texts[-2].get_text(),
+                                 _common.one_line(fig.texts[-1].get_text()), lang)  # fmt: skip
     return _common.finish("03-dispute-timeline", fig, rows, ds, lang, alt(rows, lang),
-                          desc=desc(rows, lang), marks=marks)  # fmt: skip
+                          desc=desc(rows, lang), marks=marks, narrow=small)  # fmt: skip

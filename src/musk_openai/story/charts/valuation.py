@@ -7,7 +7,7 @@ import pandas as pd
 
 from musk_openai.dataset.data import Dataset
 from musk_openai.story import i18n, queries, style
-from musk_openai.story.charts import _common, links
+from musk_openai.story.charts import _common, links, narrow_charts
 from musk_openai.story.export import Chart
 
 
@@ -44,7 +44,9 @@ def valuation_growth(ds: Dataset, lang: str) -> Chart:
     ax.set_xlim(-0.5, 3.0)
     _common.titles(fig, "valuation", lang)
     short, full = (alt(rows, multiple, lang, k) for k in ("alt", "desc"))
-    return _common.finish("01-valuation-growth", fig, rows, ds, lang, short, desc=full, marks=marks)
+    small = narrow_charts.valuation(ds, rows, multiple, lang)
+    return _common.finish("01-valuation-growth", fig, rows, ds, lang, short, desc=full,
+                          marks=marks, narrow=small)  # fmt: skip
 
 
 def alt(rows: pd.DataFrame, multiple: float, lang: str, key: str = "alt") -> str:
