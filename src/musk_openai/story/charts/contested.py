@@ -96,7 +96,7 @@ def musk_stops_funding(ds: Dataset, lang: str) -> Chart:
     lo, hi = queries.window(DEFAULTS["start"], DEFAULTS["end"])
     fig, ax = _common.figure((10, 5.4))
     height = fig.get_figheight()
-    fig.subplots_adjust(top=1 - 1.75 / height, bottom=0.9 / height, left=0.3, right=0.97)
+    fig.subplots_adjust(top=1 - 1.85 / height, bottom=0.9 / height, left=0.3, right=0.97)
     y = np.arange(len(rows))[::-1]
     marks = links.Marks(lang)
     for yi, (_, r) in zip(y, rows.iterrows(), strict=True):
@@ -132,7 +132,7 @@ def musk_stops_funding(ds: Dataset, lang: str) -> Chart:
     ax.set_ylim(-0.6, len(rows) - 0.05)
     ax.grid(axis="y", visible=False)
     handles = _common.span_legend(["interval"], lang) + [_open_legend(lang)]
-    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.005, 1 - 1.12 / height),
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.005, 1 - 1.2 / height),
                ncol=2, fontsize=10, handletextpad=0.5, columnspacing=2.0)  # fmt: skip
     _common.titles(fig, "stop_funding", lang)
     for txt, inches in zip(fig.texts[-2:], (0.1, 0.48), strict=True):  # fixed inches from the top

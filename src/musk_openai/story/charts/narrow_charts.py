@@ -89,7 +89,7 @@ def stop_funding(ds: Dataset, rows: pd.DataFrame, lang: str) -> nw.Page:
     p = start(ds, rows, "stop_funding", lang, 1, 1.0 * len(rows) + 0.5)
     p.legend(_common.span_legend(["interval"], lang) + [_open_arrow(lang)], 1)
     p.y += 0.05
-    ax = p.axes(1.0 * len(rows), left=0.15, right=0.15)
+    ax = p.axes(1.0 * len(rows), left=0.2, right=0.3)
     for i, (_, r) in enumerate(rows.iterrows()):
         y = len(rows) - 1 - i
         colour = style.assertor_colour(r["asserted_by"])
