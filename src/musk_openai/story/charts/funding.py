@@ -114,22 +114,35 @@ def _what(r: pd.Series) -> str:
     return what[:1].lower() + what[1:]
 
 
-def _amount_what(r: pd.Series, lang: str) -> str:
-    """'44 millions de dollars (investissement)': alt text's amounts, never alternatives."""
-    return i18n.t("chart.funding.amount_what", lang, amount=_amount_words(r, lang), what=_what(r))
-
-
 def alt(rows: pd.DataFrame, valuation: float, lang: str) -> str:
-    """The range, then each payer with who says how much."""
-    groups = [
-        i18n.t("chart.funding.group_alt", lang, group=mine["group_label"].iloc[0],
-               voices=_common.voices(mine, lambda r: _amount_what(r, lang), lang, ", "))
-        for _, mine in rows.groupby("group", sort=False)
+    """Each payer with the range of what was paid and who says it; then the pledges."""
+    paid, pledged = rows[rows["kind"] != "pledge"], rows[rows["kind"] == "pledge"]
+    groups = []
+    for _, mine in paid.groupby("group", sort=False):
+        group = mine["group_label"].iloc[0]
+        parties = [
+            p
+            for p in style.PARTY_COLOURS
+            if p in set(mine["asserted_by"].map(style.assertor_party))
+        ]
+        if len(parties) > 1:  # versions of one sum: who says which
+            voices = _common.voices(mine, lambda r: _amount_words(r, lang), lang)
+            groups.append(i18n.t("chart.funding.group_voices", lang, group=group, voices=voices))
+            continue
+        by_value = mine.sort_values("value", kind="stable")
+        low, high = (_amount_words(r, lang) for r in (by_value.iloc[0], by_value.iloc[-1]))
+        amounts = low if len(mine) == 1 else i18n.t("chart.funding.range", lang, low=low, high=high)
+        who = i18n.t(f"chart.party.according.{parties[0]}", lang)
+        groups.append(i18n.t("chart.funding.group_alt", lang, group=group, amounts=amounts,
+                             according=who))  # fmt: skip
+    pledges = [
+        i18n.t("chart.funding.pledge_alt", lang, amount=_amount_words(r, lang),
+               group=r["group_label"], according=_common.one_line(str(r["label"]).split("\n")[1]))
+        for _, r in pledged.iterrows()
     ]  # fmt: skip
-    low, high = rows["value"].min(), rows["value"].max()
-    text = _common.sentence(i18n.t("chart.separator", lang).join(groups))
-    return i18n.t("chart.funding.alt", lang, n=len(rows), low=i18n.money(low, lang, words=True),
-                  high=i18n.money(high, lang, words=True), groups=text)  # fmt: skip
+    sep = i18n.t("chart.separator", lang)
+    return i18n.t("chart.funding.alt", lang, n=len(rows), groups=sep.join(groups),
+                  pledges=sep.join(pledges))  # fmt: skip
 
 
 def desc(rows: pd.DataFrame, valuation: float, lang: str) -> str:
