@@ -258,9 +258,10 @@ def test_committed_figures_are_fresh(lang: str, tmp_path: Path) -> None:
         ),
         (
             charts.dispute_timeline,
-            ["25 événements", "Fondation d’OpenAI (2015)", "(2 octobre 2024)",
+            ["25 événements", "du premier (Fondation d’OpenAI, 2015)", "2 octobre 2024)",
              "12\u00a0actes d’Elon Musk", "10\u00a0d’OpenAI"],
-            ["25 events", "OpenAI founded (2015)", "(October 2, 2024)", "12 by Elon Musk",
+            ["25 events", "from the first (OpenAI founded, 2015)", "October 2, 2024)",
+             "12 by Elon Musk",
              "10 by OpenAI"],
         ),
         (
