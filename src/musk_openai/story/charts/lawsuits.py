@@ -182,7 +182,7 @@ def lawsuit_claims(ds: Dataset, lang: str) -> Chart:
     for txt, inches in zip(fig.texts[-2:], (0.1, 0.72), strict=True):
         txt.set_y(1 - inches / height)
     shapes, fills = _shapes(ds, lang)
-    legends = [(_common.party_legend(rows["side"].map(style.assertor_party), "says", lang), 2),
+    legends = [(_common.party_legend(rows["side"].map(style.assertor_party), "says", lang), 4),
                (shapes, 2), (fills, 1)]  # fmt: skip
     small = narrow_long.lawsuits(ds, rows, lang, legends)
     return _common.finish("06-the-lawsuits", fig, rows, ds, lang, alt(rows, lang),
