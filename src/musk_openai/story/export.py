@@ -49,6 +49,8 @@ class Variant:
 
 #: The narrow drawing's files: ``<name>.narrow.png`` beside ``<name>.png``.
 NARROW = ".narrow"
+#: A chart's full description, for a page's ``<details>`` (summary: ``chart.details``).
+DESC_SUFFIX = ".desc.txt"
 
 
 def narrow_file(image: Path) -> Path:
@@ -157,7 +159,7 @@ def save(chart: Chart, params: Params) -> list[Path]:
         stage.path(folder / f"{chart.name}.alt.txt").write_text(alt, encoding="utf-8")
         if chart.desc:
             desc = " ".join(chart.desc.split()) + "\n"
-            stage.path(folder / f"{chart.name}.desc.txt").write_text(desc, encoding="utf-8")
+            stage.path(folder / f"{chart.name}{DESC_SUFFIX}").write_text(desc, encoding="utf-8")
     return stage.finals
 
 
