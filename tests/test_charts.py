@@ -7,15 +7,17 @@ in its context: tests/test_style.py.
 from __future__ import annotations
 
 import filecmp
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from matplotlib.text import Text
 
 from musk_openai.dataset import data
 from musk_openai.paths import FIGURES_DIR
-from musk_openai.story import charts, export, params, queries
+from musk_openai.story import charts, export, i18n, params, queries
 
 
 def test_valuation_chart_draws_the_dataset(ds: data.Dataset) -> None:
@@ -24,7 +26,7 @@ def test_valuation_chart_draws_the_dataset(ds: data.Dataset) -> None:
     assert list(d["value"]) == [86e9, 6.6e9, 157e9]
     assert set(d["source_id"]) == {"S001"}
     assert d["multiple_after_over_before"].iloc[0] == pytest.approx(157 / 86, abs=1e-4)
-    assert chart.footer.startswith("Source: French news article S001 (October 2024)")
+    assert chart.footer.startswith("Source: the October 2024 article (French press)")
     texts = [t.get_text() for t in chart.fig.axes[0].texts]
     assert "$157B" in texts and "$6.6B" in texts and "$86B" in texts
 
@@ -43,14 +45,30 @@ def test_funding_chart_keeps_every_version(ds: data.Dataset) -> None:
     )
     assert {"F13", "F14", "F03", "F10", "F11", "F12", "F17"} <= set(d["id"])
     assert d["value"].min() == 44e6 and d["value"].max() == 10e9
-    # Top to bottom by payer: Musk first, the round last; Microsoft's by their earliest bound.
+    # Grouped by who paid, top to bottom: Musk first, the round last; Microsoft's by their
+    # earliest bound; each group's heading in words.
+    assert list(dict.fromkeys(d["group"])) == [
+        "Elon_Musk",
+        "other_donors",
+        "unspecified",
+        "Microsoft",
+        "round",
+    ]
     assert d["payer"].iloc[0] == "Elon Musk" and d["kind"].iloc[-1] == "funding_round"
+    assert d.loc[d["group"] == "round", "group_label"].iloc[0] == (
+        "les investisseurs de la levée d’octobre 2024"
+    )
     assert list(d.loc[d["payer"] == "Microsoft", "id"]) == ["F13", "F14", "F17"]
     # Each date in words: « Peu de temps après » 2019, « Récemment » in March 2023.
     label = d.set_index("id")["label"]
     assert "2019 ou 2020" in label["F13"] and "au plus tard en mars 2023" in label["F14"]
-    # The footer cites exactly the sources of the rows drawn.
-    cited = {s for s in ("S000", "S001", "S002", "S003", "S004") if f"{s} (" in d["footer"].iloc[0]}
+    # Who says each amount, in which article, in words: « selon OpenAI, dans l’article de 2024
+    # sur les e-mails de Musk ».
+    assert "selon OpenAI, dans l’article de 2024 sur les e-mails de Musk" in label["F07"]
+    assert "selon l’article de mars 2024" in label["F17"]
+    # The footer names exactly the articles of the rows drawn.
+    cited = {s for s in ds.sources["source_id"]
+             if i18n.source_name(s, "fr") in d["footer"].iloc[0]}  # fmt: skip
     assert cited == set(d["source_id"])
 
 
@@ -96,12 +114,27 @@ def test_contested_charts(ds: data.Dataset) -> None:
     assert o["date_end"].iloc[0] < o["date_start"].iloc[1]
 
 
-def test_heatmap_counts_every_row(ds: data.Dataset) -> None:
-    d = charts.facts_heatmap(ds, "en").data
+def test_whose_word_each_article_carries(ds: data.Dataset) -> None:
+    """05: every row of the dataset counted once, by article and by who asserts it; a claim by
+    its side (Jason Kwon speaks for OpenAI)."""
+    d = charts.article_voices(ds, "en").data
     tables = (ds.figures, ds.events, ds.members, ds.claims)
     assert d["rows"].sum() == sum(len(t) for t in tables)
-    claims = d[d["kind"] == "Claim"].set_index("source_id")["rows"]
-    assert claims.to_dict() == ds.claims["source_id"].value_counts().to_dict()
+    per_source = d.groupby("source_id")["rows"].sum().to_dict()
+    expected = pd.concat([t["source_id"] for t in tables]).value_counts().to_dict()
+    assert per_source == expected
+    cells = d.set_index(["source_id", "party"])["rows"]
+    suit = ds.claims[ds.claims["source_id"] == "S000"]
+    assert cells["S000", "OpenAI"] == 0  # the article on the suit carries no word of OpenAI
+    assert (
+        cells["S000", "Elon Musk"]
+        == (suit["claimant"] == "Elon Musk").sum()
+        + ((ds.figures["source_id"] == "S000") & (ds.figures["asserted_by"] == "Elon Musk")).sum()
+    )
+    kwon = (ds.claims["source_id"] == "S003") & ds.claims["claimant"].str.contains("OpenAI")
+    assert cells["S003", "OpenAI"] >= kwon.sum() > 0
+    # oldest article first, named in words
+    assert d["source"].iloc[0] == "March 2023 article"
 
 
 @pytest.mark.parametrize(
@@ -112,7 +145,7 @@ def test_heatmap_counts_every_row(ds: data.Dataset) -> None:
         (charts.dispute_timeline, queries.timeline_rows, " "),
         (charts.musk_contribution, queries.contribution_versions, " "),
         (charts.musk_stops_funding, queries.stop_funding_versions, " "),
-        (charts.facts_heatmap, queries.facts_cells, " "),
+        (charts.article_voices, queries.article_voices, " "),
     ],
 )
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -139,6 +172,10 @@ def test_save_writes_formats_and_csv_atomically(ds: data.Dataset, tmp_path: Path
     assert sorted(x.name for x in written) == [
         "01-valuation-growth.alt.txt",
         "01-valuation-growth.csv",
+        "01-valuation-growth.desc.txt",
+        "01-valuation-growth.narrow.pdf",
+        "01-valuation-growth.narrow.png",
+        "01-valuation-growth.narrow.svg",
         "01-valuation-growth.pdf",
         "01-valuation-growth.png",
         "01-valuation-growth.svg",
@@ -201,47 +238,53 @@ def test_committed_figures_are_fresh(lang: str, tmp_path: Path) -> None:
     [
         (
             charts.valuation_growth,
-            ["86\u00a0milliards de dollars", "157\u00a0milliards", "6,6\u00a0milliards", "×1,83",
-             "octobre 2024"],
-            ["86 billion dollars", "157 billion dollars", "6.6 billion dollars", "×1.83",
-             "October 2024"],
+            ["selon l’article d’octobre 2024", "86\u00a0milliards de dollars (date non précisée)",
+             "157\u00a0milliards", "6,6\u00a0milliards", "×1,83"],
+            ["according to the October 2024 article", "86 billion dollars (date not given)",
+             "157 billion dollars", "6.6 billion dollars", "×1.83"],
         ),
         (
             charts.funding_sources,
-            ["44\u00a0millions de dollars", "10\u00a0milliards", "plus de 90\u00a0millions",
-             "Microsoft · investissement", "157\u00a0milliards"],
-            ["44 million dollars", "10 billion dollars", "more than 90 million dollars",
-             "Microsoft · investment", "157 billion dollars"],
+            ["Elon Musk, selon Elon Musk, environ 100\u00a0millions de dollars ou 44\u00a0millions",
+             "selon OpenAI, moins de 45\u00a0millions de dollars",
+             "Microsoft, de 1\u00a0milliard de dollars à 10\u00a0milliards de dollars selon les "
+             "articles", "plus de 90\u00a0millions de dollars selon OpenAI",
+             "1\u00a0milliard de dollars (Elon Musk, selon l’article de mars 2023)"],
+            ["Elon Musk, according to Elon Musk, about 100 million dollars or 44 million",
+             "according to OpenAI, less than 45 million dollars",
+             "Microsoft, from 1 billion dollars to 10 billion dollars according to the articles",
+             "more than 90 million dollars according to OpenAI",
+             "1 billion dollars (Elon Musk, according to the March 2023 article)"],
         ),
         (
             charts.dispute_timeline,
-            ["25 événements", "2015", "2 octobre 2024", "Musk relance sa plainte (août 2024)",
-             "Musk quitte OpenAI avec l’intention de créer sa propre entreprise d’IA concurrente "
-             "(2018 (incertain))", "(entre le 22 février et le 28 mars 2024)",
-             "Musk porte plainte contre OpenAI (mars 2024)", "(2019 ou 2020)", "hachurée"],
-            ["25 events", "2015", "October 2, 2024", "Musk refiles his lawsuit (August 2024)",
-             "Musk leaves OpenAI, intending to build his own rival AI company (2018 (uncertain))",
-             "(between February 22 and March 28, 2024)",
-             "Musk sues OpenAI (March 2024)", "(2019 or 2020)", "hatched"],
+            ["25 événements", "du premier (Fondation d’OpenAI, 2015)", "2 octobre 2024)",
+             "12\u00a0actes d’Elon Musk", "10\u00a0d’OpenAI"],
+            ["25 events", "from the first (OpenAI founded, 2015)", "October 2, 2024)",
+             "12 by Elon Musk",
+             "10 by OpenAI"],
         ),
         (
             charts.musk_contribution,
-            ["5 versions", "moins de 45\u00a0millions de dollars selon OpenAI (S004)",
-             "44\u00a0millions de dollars selon Elon Musk (S000)"],
-            ["5 versions", "less than 45 million dollars according to OpenAI (S004)",
-             "44 million dollars according to Elon Musk (S000)"],
+            ["5 versions", "de 44\u00a0millions de dollars à 100\u00a0millions de dollars",
+             "selon OpenAI, moins de 45\u00a0millions de dollars",
+             "selon Elon Musk, environ 100\u00a0millions de dollars ou 44\u00a0millions"],
+            ["5 versions", "from 44 million dollars to 100 million dollars",
+             "according to OpenAI, less than 45 million dollars",
+             "according to Elon Musk, about 100 million dollars or 44 million"],
         ),
         (
             charts.musk_stops_funding,
-            ["au plus tard en 2018 selon l’article (S002)",
-             "en 2019 ou après selon l’article (S000)"],
-            ["by 2018 according to the article (S002)",
-             "in 2019 or later according to the article (S000)"],
+            ["selon l’article de mars 2023, au plus tard en 2018",
+             "selon l’article de 2024 sur la plainte, en 2019 ou après", "à moins de lire"],
+            ["according to the March 2023 article, by 2018",
+             "according to the 2024 article on the suit, in 2019 or later", "unless"],
         ),
         (
-            charts.facts_heatmap,
-            ["120\u00a0lignes", "S001 (octobre 2024)\u202f: 37\u00a0lignes"],
-            ["120 rows", "S001 (October 2024): 37 rows"],
+            charts.article_voices,
+            ["120\u00a0lignes", "Elon Musk en affirme le plus dans l’article de 2024 sur la "
+             "plainte (9 sur 15)"],
+            ["120 rows", "Elon Musk asserts the most in the 2024 article on the suit (9 of 15)"],
         ),
     ],
 )  # fmt: skip
@@ -251,12 +294,30 @@ def test_alt_text_names_the_key_values(
     fr: list[str],
     en: list[str],
 ) -> None:
-    """Alt text is written from the rows drawn, a full sentence in each language."""
+    """Alt text is written from the rows drawn: one or two sentences with the key numbers and
+    who says them, in each language; the description says more."""
     for lang, expected in (("fr", fr), ("en", en)):
-        alt = build(ds, lang).alt
+        chart = build(ds, lang)
+        alt = chart.alt
         assert alt.endswith(".") and len(alt.split()) > 12, alt
         assert [x for x in expected if x not in alt] == [], alt
         assert "\n" not in alt
+        assert len(re.findall(r"[.!?](?:\s|$)", alt)) <= 2, alt
+        assert chart.desc.endswith(".") and len(chart.desc) > len(alt), chart.desc
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_readers_see_articles_named_in_words_never_codes(ds: data.Dataset, lang: str) -> None:
+    """No source code (S000-S004), row id (F07, E39, C31), « éditeur inconnu » or project credit
+    in what a reader of a chart sees or hears: its drawn text, footer, alt text, description."""
+    codes = re.compile(r"\b(?:S00\d|[FECMR]\d\d)\b|éditeur inconnu|publisher unknown|musk-openai")
+    for builders in charts.BUILDERS.values():
+        for build in builders:
+            chart = build(ds, lang)
+            drawn = [t.get_text() for t in chart.fig.findobj(Text)]
+            seen = [*drawn, chart.footer, chart.alt, chart.desc]
+            assert [x for x in seen if codes.search(x)] == [], chart.name
+            assert any(i18n.source_name(s, lang) in chart.footer for s in chart.data["source_id"])
 
 
 def _bars(ax: object) -> list[tuple[float, float]]:
@@ -281,9 +342,29 @@ def test_a_year_is_drawn_from_its_first_to_its_last_day_in_every_chart(ds: data.
     stops = _bars(charts.musk_stops_funding(ds, "en").fig.axes[0])
     assert (day("2015-01-01"), day("2019-01-01")) in stops  # ../2018: by the end of 2018
     assert (day("2019-01-01"), day("2025-01-01")) in stops  # 2019/..: to the window's end
-    timeline = _bars(charts.dispute_timeline(ds, "en").fig.axes[0])
-    assert (day("2017-01-01"), day("2018-01-01")) in timeline
-    assert (day("2024-08-01"), day("2024-09-01")) in timeline  # a month: its whole month
+    early, late = charts.dispute_timeline(ds, "en").fig.axes
+    assert (day("2017-01-01"), day("2018-01-01")) in _bars(early)
+    assert (day("2024-08-01"), day("2024-09-01")) in _bars(late)  # a month: its whole month
+
+
+def test_the_timeline_draws_its_last_two_years_month_by_month(ds: data.Dataset) -> None:
+    """03: the crowded 2023-2024 events get a panel of their own, one month a gridline, so that
+    a month's bar is as wide as a year's in the first panel, not a sliver."""
+    import matplotlib.dates as mdates
+
+    chart = charts.dispute_timeline(ds, "en")
+    early, late = chart.fig.axes
+    x0, x1 = (mdates.num2date(x).year for x in late.get_xlim())  # type: ignore[no-untyped-call]
+    assert (x0, x1) in {(2022, 2024), (2022, 2025)}
+    late_rows = chart.data[pd.to_datetime(chart.data["date_start"]) >= "2023-01-01"]
+    assert len(late.texts) == len(late_rows) + 2  # one label per event, and the two years' names
+    month = _bars(late)
+    refiled = next(b for b in month if b[0] == mdates.date2num(pd.Timestamp("2024-08-01")))
+    width = refiled[1] - refiled[0]
+    inches = width / (late.get_xlim()[1] - late.get_xlim()[0]) * late.get_window_extent().width
+    assert inches / chart.fig.dpi > 0.25  # a month drawn at least a quarter of an inch wide
+    # a window of two years or less keeps one panel
+    assert len(charts.dispute_timeline(ds, "en", "2023", "2024").fig.axes) == 1
 
 
 def test_an_interval_is_drawn_as_a_hatched_span(ds: data.Dataset) -> None:
@@ -307,12 +388,13 @@ def test_an_interval_is_drawn_as_a_hatched_span(ds: data.Dataset) -> None:
 @pytest.mark.parametrize(
     ("build", "colours"),
     [
-        (charts.funding_sources,
-         {"Donation", "Contribution", "Investment", "Funding round", "Pledge"}),
-        (charts.musk_contribution, {"according to Elon Musk", "according to OpenAI"}),
+        (charts.funding_sources, {"Who says it:", "Elon Musk", "OpenAI", "the press"}),
+        (charts.musk_contribution, {"Who says it:", "Elon Musk", "OpenAI", "the press"}),
         (charts.musk_stops_funding,
          {"an uncertain date or a range", "the text gives no other bound"}),
-        (charts.dispute_timeline, {"Legal", "Founding", "a single day", "a whole month or year",
+        (charts.dispute_timeline, {"Who acts:", "Elon Musk", "OpenAI",
+                                   "others (Microsoft, Google, Apple)", "a single day",
+                                   "a whole month or year",
                                    "an uncertain date or a range"}),
     ],
 )  # fmt: skip
@@ -337,3 +419,133 @@ def test_committed_csvs_write_whole_numbers_as_integers(lang: str) -> None:
     assert ",157000000000,USD," in text and ",6600000000,USD," in text and ".0," not in text
     alt = (FIGURES_DIR / lang / "01-valuation-growth.alt.txt").read_text(encoding="utf-8")
     assert alt.count("\n") == 1 and "157" in alt
+
+
+def test_every_event_has_who_acts_in_it(ds: data.Dataset) -> None:
+    """The timeline colours each event by who acts (Musk, OpenAI, others): every subject of the
+    dataset's events has one, and an unknown subject is an error, not a silent grey."""
+    from musk_openai.story.queries import parties
+
+    assert {parties.event_party(s) for s in ds.events["subject"]} == {"Elon Musk", "OpenAI",
+                                                                      "others"}  # fmt: skip
+    assert parties.event_party("lawsuit_filed") == "Elon Musk"
+    assert parties.event_party("microsoft_invests_10bn") == "others"
+    with pytest.raises(KeyError, match="no party"):
+        parties.event_party("not_a_subject")
+
+
+# --- every mark one click from its sentence (SVG links and tooltips) ----------------------------
+
+
+def _svg_marks(path: Path) -> list[tuple[str, str]]:
+    """(link, tooltip) of each linked mark of an exported SVG, as a browser reads them."""
+    import xml.etree.ElementTree as ET
+
+    svg = "{http://www.w3.org/2000/svg}"
+    xlink = "{http://www.w3.org/1999/xlink}href"
+    marks = []
+    for group in ET.parse(path).getroot().iter(f"{svg}g"):
+        if not group.attrib.get("id", "").startswith("mark-"):
+            continue
+        title, link = group.find(f"{svg}title"), next(group.iter(f"{svg}a"), None)
+        assert title is not None and title.text and link is not None, group.attrib
+        marks.append((link.attrib[xlink], title.text))
+    return marks
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_each_mark_of_the_svg_links_to_its_excerpt_with_a_tooltip(
+    ds: data.Dataset, lang: str, tmp_path: Path
+) -> None:
+    """In every chart's SVG each mark links to its article's page in the report, at the row's
+    excerpt (relative to the SVG's place, figures/<lang>/), with a <title> saying the amount or
+    the date and who says it; the PNG is drawn from the same figure, without links."""
+    p = params.validate(lang, "svg,png", 60, str(tmp_path))
+    for builders in charts.BUILDERS.values():
+        for build in builders:
+            chart = build(ds, lang)
+            export.save(chart, p)
+            marks = _svg_marks(tmp_path / f"{chart.name}.svg")
+            assert len(marks) == len(chart.tips) > 0, chart.name
+            for link, _ in marks:
+                assert re.fullmatch(rf"\.\./\.\./{lang}/sources/S00\d\.html(#[FECM]\d\d)?", link)
+            if "id" in chart.data and chart.name != "03-dispute-timeline":
+                linked = {link.rsplit("/", 1)[1] for link, _ in marks}
+                assert linked == {f"{r.source_id}.html#{r.id}" for r in chart.data.itertuples()}
+    # the amounts and who says them, in the tooltips of 02
+    tips = {link: tip for link, tip in _svg_marks(tmp_path / "02-funding-sources.svg")}
+    f08 = tips[f"../../{lang}/sources/S000.html#F08"]
+    said = {
+        "fr": ("44\u00a0M$", "selon Elon Musk, dans l’article de 2024 sur la plainte"),
+        "en": ("$44M", "according to Elon Musk, in the 2024 article on the suit"),
+    }[lang]
+    assert said[0] in f08 and said[1] in f08
+    # each timeline event links to one of its reports
+    events = ds.events.set_index("id")["source_id"]
+    for link, _ in _svg_marks(tmp_path / "03-dispute-timeline.svg"):
+        page, row = link.rsplit("/", 1)[1].split(".html#")
+        assert events[row] == page
+
+
+def test_a_page_writes_the_svg_inline_with_its_links_rebased(
+    ds: data.Dataset, tmp_path: Path
+) -> None:
+    """The site can write a chart's SVG inside a page: links then lead from the page's folder
+    (reports/fr/) to the same source pages (reports/fr/sources/)."""
+    report = tmp_path / "reports"
+    p = params.validate("fr", "svg", 60, str(report / "figures" / "fr"))
+    (svg_file,) = export.save(charts.musk_contribution(ds, "fr"), p)[:1]
+    inline = export.svg_for_page(report / "figures" / "fr" / "04-musk-contribution.svg",
+                                 report / "fr")  # fmt: skip
+    assert inline.startswith("<svg") and "<title>" in inline
+    assert 'xlink:href="sources/S000.html#F08"' in inline
+    assert "../../" not in inline
+
+
+# --- phones: each chart also drawn narrow ---------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_each_chart_is_also_drawn_narrow_with_text_a_phone_can_read(
+    ds: data.Dataset, lang: str, tmp_path: Path
+) -> None:
+    """Beside <name>.png and .svg, <name>.narrow.png and .svg: a figure 4.4 inches wide whose
+    smallest text, shown 390 CSS pixels wide, is at least 9 pixels tall; its marks linked like
+    the wide chart's; the committed names unchanged."""
+    p = params.validate(lang, "png,svg", 60, str(tmp_path))
+    for builders in charts.BUILDERS.values():
+        for build in builders:
+            chart = build(ds, lang)
+            assert chart.narrow is not None, chart.name
+            fig = chart.narrow.fig
+            width = fig.get_figwidth()
+            sizes = [
+                t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text()
+            ]
+            smallest = min(sizes) / 72 * 390 / width
+            assert smallest >= 9, (chart.name, smallest)
+            names = {x.name for x in export.save(chart, p)}
+            assert {f"{chart.name}.narrow.png", f"{chart.name}.png"} <= names
+            assert export.narrow_file(tmp_path / f"{chart.name}.png").is_file()
+            narrow_marks = _svg_marks(tmp_path / f"{chart.name}.narrow.svg")
+            wide_marks = _svg_marks(tmp_path / f"{chart.name}.svg")
+            assert {link for link, _ in narrow_marks} == {link for link, _ in wide_marks}
+            from PIL import Image
+
+            with Image.open(tmp_path / f"{chart.name}.narrow.png") as image:
+                assert image.width == round(width * 60)
+            # no text runs off the figure's sides
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+            renderer = FigureCanvasAgg(fig).get_renderer()
+            undrawn = set()  # tick labels outside the axes' view, which matplotlib skips
+            for ax in fig.axes:
+                for axis in (ax.xaxis, ax.yaxis):
+                    lo, hi = sorted(axis.get_view_interval())
+                    for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                        if not lo - 1e-9 <= tick.get_loc() <= hi + 1e-9:
+                            undrawn |= {id(tick.label1), id(tick.label2)}
+            for t in fig.findobj(Text):
+                if t.get_visible() and t.get_text().strip() and id(t) not in undrawn:
+                    box = t.get_window_extent(renderer)
+                    assert box.x0 >= -1 and box.x1 <= fig.bbox.width + 1, (chart.name, t.get_text())

@@ -13,7 +13,8 @@ from test_notebooks import executed
 
 from musk_openai.dataset import data
 from musk_openai.paths import FIGURES_DIR
-from musk_openai.story import charts, params, queries
+from musk_openai.story import charts, i18n, params, queries
+from musk_openai.story.charts import _common
 from musk_openai.story.export import save
 
 NAME = "06-the-lawsuits"
@@ -70,40 +71,48 @@ def test_chart_draws_one_mark_per_claim_of_the_suits(ds: data.Dataset, lang: str
     assert sorted(chart.data["id"]) == sorted(_claims_in_suits(ds)["id"])
     # one mark per claim: no two marks share a place
     assert not chart.data.duplicated(["row", "side", "slot"]).any()
-    # the footer cites exactly the sources of the marks
+    # the footer names exactly the articles of the marks, in words
     assert set(chart.data["footer"]) == {chart.footer}
     for sid in ds.sources["source_id"]:
-        assert (f"{sid} (" in chart.footer) == (sid in set(chart.data["source_id"]))
+        named = i18n.source_name(sid, lang) in chart.footer
+        assert named == (sid in set(chart.data["source_id"])), sid
+    # each claim drawn in a few words, once per mark
+    drawn = [t.get_text() for t in chart.fig.axes[0].texts]
+    for r in expected.itertuples():
+        words = _common.wrap(charts.lawsuits.short(r.id, lang), charts.lawsuits.CHARS)
+        assert drawn.count(words) == (expected["id"] == r.id).sum(), r.id
 
 
 def test_legend_explains_colours_shapes_and_suits(ds: data.Dataset) -> None:
     fig = charts.lawsuit_claims(ds, "en").fig
     entries = {t.get_text() for legend in fig.legends for t in legend.get_texts()}
-    assert {"Elon Musk", "demand", "denial, rebuttal"} <= entries, entries
-    assert "suit filed in March 2024 (S001)" in entries
-    assert "suit refiled in August 2024 (S001)" in entries
+    assert {"demand", "denial, rebuttal"} <= entries, entries
+    assert "suit filed in March 2024 (October 2024 article)" in entries
+    assert "suit refiled in August 2024 (October 2024 article)" in entries
 
 
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("fr", ["29 affirmations", "Musk accuse ou demande (13)", "OpenAI répond (12)",
-                "L’accord fondateur\u202f:", "44 millions de dollars", "un contrôle total",
-                "plainte déposée en mars 2024 (S001)", "plainte relancée en août 2024 (S001)",
-                "(S003, entre le 22 février et le 28 mars 2024)"]),
-        ("en", ["29 claims", "Musk alleges or demands (13)", "OpenAI answers (12)",
-                "The founding agreement:", "$44M", "“full control”",
-                "suit filed in March 2024 (S001)", "suit refiled in August 2024 (S001)",
-                "(S003, between February 22 and March 28, 2024)"]),
+        ("fr", ["13\u00a0affirmations et demandes de Musk", "12\u00a0réponses d’OpenAI",
+                "4\u00a0constats des articles", "rompu l’accord fondateur",
+                "un contrôle total"]),
+        ("en", ["13 allegations and demands by Musk", "12 answers by OpenAI",
+                "4 observations by the articles", "broke its founding agreement",
+                "“full control”"]),
     ],
 )  # fmt: skip
 def test_alt_text_names_the_key_facts(ds: data.Dataset, lang: str, expected: list[str]) -> None:
-    alt = charts.lawsuit_claims(ds, lang).alt
+    chart = charts.lawsuit_claims(ds, lang)
+    alt, desc = chart.alt, chart.desc
     assert [x for x in expected if x not in alt] == [], alt
-    assert alt.endswith(".") and "\n" not in alt
-    # every claim drawn is named, with its source
+    assert alt.endswith(".") and "\n" not in alt and len(alt.split()) < 60
+    # the description names every claim drawn, with its article in words
     for r in queries.lawsuit_marks(ds, lang).itertuples():
-        assert f"{r.label} ({r.source_id}" in alt, r.id
+        said = i18n.typography(f"{r.label} ({i18n.source_name(r.source_id, lang)}", lang)
+        assert said in desc, r.id
+    suits = {"fr": "plainte déposée en mars 2024", "en": "suit filed in March 2024"}
+    assert suits[lang] in desc
 
 
 def test_tables_for_readers_are_in_the_language(ds: data.Dataset) -> None:

@@ -58,7 +58,7 @@ def test_publish_saves_shows_and_keeps_each_chart(tmp_path: Path, ds: data.Datas
     assert [p.name for p in story.files] == [
         f"04-{name}.{ext}"
         for name in ("musk-contribution", "musk-stops-funding")
-        for ext in ("png", "svg", "csv", "alt.txt")
+        for ext in ("png", "svg", "narrow.png", "narrow.svg", "csv", "alt.txt", "desc.txt")
     ]
     assert all(p.is_file() for p in story.files)
     assert list(story.charts) == ["04-musk-contribution", "04-musk-stops-funding"]

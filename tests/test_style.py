@@ -71,3 +71,51 @@ def test_files_are_saved_in_the_house_style_whatever_the_settings(
     with mpl.rc_context({"svg.hashsalt": "other", "pdf.fonttype": 3, "savefig.facecolor": "red"}):
         b = export.save(chart, params.validate("fr", "svg,pdf", 60, str(tmp_path / "b")))
     assert [x.read_bytes() for x in a] == [x.read_bytes() for x in b]
+
+
+@pytest.mark.parametrize("cvd_type", ["deuteranomaly", "protanomaly"])
+def test_party_colours_stay_apart_for_colour_blind_readers(cvd_type: str) -> None:
+    """Musk, OpenAI, the press and the others stay distinguishable when a reader sees no green
+    (deuteranopia) or no red (protanopia): simulated with colorspacious (Machado et al. 2009,
+    severity 100), every pair at least 20 apart in CAM02-UCS, where 1 is barely visible."""
+    from itertools import combinations
+
+    import matplotlib.colors as mc
+    from colorspacious import cspace_convert, deltaE
+
+    assert len(style.PARTY_COLOURS) <= 4
+    seen = {
+        party: cspace_convert(
+            mc.to_rgb(colour), {"name": "sRGB1+CVD", "cvd_type": cvd_type, "severity": 100}, "sRGB1"
+        ).clip(0, 1)
+        for party, colour in style.PARTY_COLOURS.items()
+    }
+    close = {
+        (a, b): round(float(deltaE(seen[a], seen[b], input_space="sRGB1")), 1)
+        for a, b in combinations(seen, 2)
+        if deltaE(seen[a], seen[b], input_space="sRGB1") < 20
+    }
+    assert close == {}, close
+
+
+def test_each_chart_uses_only_the_party_colours(ds: data.Dataset) -> None:
+    """No chart gives a colour another meaning: every coloured mark of every chart is one of the
+    four party colours (or the house's ink, muted grey and grid)."""
+    import matplotlib.colors as mc
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    allowed = {mc.to_hex(c) for c in [*style.PARTY_COLOURS.values(), style.INK, style.MUTED,
+                                      style.GRID, "white", "black"]}  # fmt: skip
+    for builders in charts.BUILDERS.values():
+        for build in builders:
+            fig = build(ds, "en").fig
+            used = set()
+            for ax in fig.axes:
+                for artist in ax.get_children():
+                    if isinstance(artist, Line2D) and artist.get_visible():
+                        used.add(mc.to_hex(artist.get_color()))
+                    elif isinstance(artist, Patch) and artist.get_visible() and artist.get_fill():
+                        if artist is not ax.patch:
+                            used.add(mc.to_hex(artist.get_facecolor(), keep_alpha=False))
+            assert used <= allowed, (build.__name__, used - allowed)

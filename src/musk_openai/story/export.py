@@ -1,7 +1,9 @@
 """Export a chart: PNG, SVG (PDF on request), the CSV of the exact data drawn, and its alt text.
 
-Beside ``<name>.png`` and the others, ``<name>.alt.txt`` holds the chart's alt text (one paragraph,
-UTF-8, in the language of the figures folder), for pages and slides that show the image.
+Beside ``<name>.png`` and the others, ``<name>.alt.txt`` holds the chart's alt text (one or two
+sentences: the key numbers and who says them, UTF-8, in the language of the figures folder), for
+pages and slides that show the image, and ``<name>.desc.txt`` its full description (every mark,
+with its date and its article), for a page to show under the chart (in a ``<details>``).
 
 Files are byte-identical when rerun on the same inputs (no dates, fixed SVG ids, no software
 stamp) and written atomically: every file goes to a temporary name first and is renamed only
@@ -17,7 +19,10 @@ and whole numbers as integers (100000000, not 100000000.0).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import html
+import os
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -35,6 +40,27 @@ METADATA: dict[str, dict[str, str | None]] = {
 
 
 @dataclass
+class Variant:
+    """Another drawing of a chart (the narrow one, for phones): its figure and SVG tooltips."""
+
+    fig: Figure
+    tips: dict[str, str] = field(default_factory=dict)
+
+
+#: The narrow drawing's files: ``<name>.narrow.png`` beside ``<name>.png``.
+NARROW = ".narrow"
+#: A chart's full description, for a page's ``<details>`` (summary: ``chart.details``).
+DESC_SUFFIX = ".desc.txt"
+
+
+def narrow_file(image: Path) -> Path:
+    """The narrow drawing of an exported chart image (``x.png`` -> ``x.narrow.png``), for a page's
+    ``<picture><source media="(max-width: 600px)" srcset="...">``; the wide one is the
+    ``<img>``."""
+    return image.with_name(image.stem + NARROW + image.suffix)
+
+
+@dataclass
 class Chart:
     """A finished chart: its file name, the figure, the rows it draws, its footer and its alt
     text (written from those rows)."""
@@ -44,6 +70,11 @@ class Chart:
     data: pd.DataFrame
     footer: str = ""
     alt: str = ""
+    desc: str = ""
+    #: The SVG's tooltips: ``{mark's id: its <title>}`` (:mod:`.charts.links`).
+    tips: dict[str, str] = field(default_factory=dict)
+    #: The chart drawn narrow, for phones (:mod:`.charts.narrow`), saved as ``<name>.narrow.*``.
+    narrow: Variant | None = None
 
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
@@ -96,8 +127,10 @@ def whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def save(chart: Chart, params: Params) -> list[Path]:
-    """Write ``<figures_dir>/<name>.<format>`` for each format, ``<name>.csv`` and
-    ``<name>.alt.txt``.
+    """Write ``<figures_dir>/<name>.<format>`` for each format (and ``<name>.narrow.<format>``,
+    if the chart is also drawn narrow), ``<name>.csv``,
+    ``<name>.alt.txt`` and (if the chart has one) ``<name>.desc.txt``; the SVG with a tooltip
+    (``<title>``) on each linked mark.
 
     Figures are saved in the house style (:func:`style.house`: its fixed SVG ids and font
     settings make the files reproducible), whatever matplotlib's settings are outside.
@@ -105,10 +138,16 @@ def save(chart: Chart, params: Params) -> list[Path]:
     folder = params.figures_dir
     folder.mkdir(parents=True, exist_ok=True)
     with files.Staged() as stage:
-        for fmt in params.formats:
-            tmp = stage.path(folder / f"{chart.name}.{fmt}")
-            with style.house():
-                chart.fig.savefig(tmp, format=fmt, dpi=params.dpi, metadata=METADATA[fmt])
+        drawings = [("", Variant(chart.fig, chart.tips))]
+        drawings += [(NARROW, chart.narrow)] if chart.narrow else []
+        for suffix, drawing in drawings:
+            for fmt in params.formats:
+                tmp = stage.path(folder / f"{chart.name}{suffix}.{fmt}")
+                with style.house():
+                    drawing.fig.savefig(tmp, format=fmt, dpi=params.dpi, metadata=METADATA[fmt])
+                if fmt == "svg" and drawing.tips:
+                    svg = tmp.read_text(encoding="utf-8")
+                    tmp.write_text(with_titles(svg, drawing.tips), encoding="utf-8")
         rows = csv_safe(whole_numbers(chart.data))
         rows.to_csv(
             stage.path(folder / f"{chart.name}.csv"),
@@ -118,7 +157,41 @@ def save(chart: Chart, params: Params) -> list[Path]:
         )
         alt = " ".join(chart.alt.split()) + "\n"
         stage.path(folder / f"{chart.name}.alt.txt").write_text(alt, encoding="utf-8")
+        if chart.desc:
+            desc = " ".join(chart.desc.split()) + "\n"
+            stage.path(folder / f"{chart.name}{DESC_SUFFIX}").write_text(desc, encoding="utf-8")
     return stage.finals
+
+
+def with_titles(svg: str, tips: dict[str, str]) -> str:
+    """The SVG with each tooltip as the first child of its mark's group (``<g id="...">``, a
+    ``<title>`` browsers show on hover and screen readers read), and its links opened in the
+    whole window, not a new one (matplotlib writes ``target="_blank"``)."""
+    for gid, text in tips.items():
+        opening = f'<g id="{gid}">'
+        if opening not in svg:
+            raise ValueError(f"the SVG has no mark {gid!r} to give a tooltip")
+        svg = svg.replace(opening, f"{opening}\n<title>{html.escape(text)}</title>", 1)
+    return svg.replace(' target="_blank"', ' target="_top"')
+
+
+#: A link of an SVG: ``xlink:href="..."`` that is not an id inside it (``#m1a2b``).
+SVG_LINK = re.compile(r'(xlink:href=")(?!#)([^"]+)(")')
+
+
+def svg_for_page(svg_file: Path, page_dir: Path) -> str:
+    """An exported chart's SVG to write inline in a page of ``page_dir``: its links to the
+    sources rebased from the SVG's folder to the page's, without the XML prolog (for the site's
+    ``<figure>``; its ``<title>`` tooltips and links kept)."""
+    svg = svg_file.read_text(encoding="utf-8")
+    start = svg.index("<svg")
+
+    def rebase(m: re.Match[str]) -> str:
+        target = os.path.normpath(os.path.join(svg_file.parent, m.group(2).split("#")[0]))
+        anchor = "#" + m.group(2).split("#", 1)[1] if "#" in m.group(2) else ""
+        return m.group(1) + Path(os.path.relpath(target, page_dir)).as_posix() + anchor + m.group(3)
+
+    return SVG_LINK.sub(rebase, svg[start:])
 
 
 def show(written: list[Path], alt: str = "", width: int = 960) -> object:

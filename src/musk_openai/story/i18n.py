@@ -157,6 +157,12 @@ def month_short(value: str, lang: str) -> str:
     return str(format_date(when, format=t("date.month_short", lang), locale=lang))
 
 
+def month_narrow(value: str, lang: str) -> str:
+    """'2024-03' -> 'M': a month's initial, on a month-by-month axis."""
+    when = datetime.date(int(value[:4]), int(value[5:7]), 1)
+    return str(format_date(when, format=t("date.month_narrow", lang), locale=lang))
+
+
 def label(row: pd.Series, lang: str) -> str:
     """The row's label in the chosen language (its column ``label_<lang>``)."""
     return str(row[f"label_{lang}"])

@@ -17,6 +17,8 @@ from typing import Any
 
 import matplotlib as mpl
 
+from musk_openai.story.queries.parties import assertor_party as assertor_party
+
 STYLE_FILE = "musk_openai.mplstyle"
 
 
@@ -43,28 +45,15 @@ INK: str = house_rc()["axes.labelcolor"]
 MUTED: str = house_rc()["axes.edgecolor"]
 GRID: str = house_rc()["grid.color"]
 
-#: One colour per kind of event or money, used by every chart.
-KIND_COLOURS = {
-    "founding": PALETTE[2],
-    "governance": PALETTE[0],
-    "funding": PALETTE[1],
-    "legal": PALETTE[3],
-    "statement": PALETTE[4],
-    "product": PALETTE[5],
-    "rival": MUTED,
-    "donation": PALETTE[2],
-    "contribution": PALETTE[3],
-    "investment": PALETTE[0],
-    "funding_round": PALETTE[1],
-    "pledge": PALETTE[4],
-    "valuation": MUTED,
-}
-#: Who asserts: the same colour for the same party in every chart.
-ASSERTOR_COLOURS = {
-    "Elon Musk": PALETTE[3],
-    "OpenAI": PALETTE[0],
-    "article": PALETTE[2],
-    "OpenAI employee": PALETTE[5],
-    "Semafor": PALETTE[1],
-    "The Verge": PALETTE[4],
-}
+#: One colour per party, the same meaning in every chart: Musk, OpenAI, the press (the article
+#: itself and the outlets it cites), everyone else (Microsoft, Google, Apple, the round's
+#: investors).
+#: Four colours at most, told apart in a colour-blindness simulation (tests/test_style.py); what
+#: kind of money or event a mark is goes by its shape, its place or its words, never its colour.
+MUSK, OPENAI, PRESS, OTHERS = PALETTE[3], PALETTE[0], "#4d4d4d", "#a0a0a0"
+PARTY_COLOURS = {"Elon Musk": MUSK, "OpenAI": OPENAI, "press": PRESS, "others": OTHERS}
+
+
+def assertor_colour(asserted_by: object) -> str:
+    """The colour of who asserts a row (or a claim's side): Musk, OpenAI or the press."""
+    return PARTY_COLOURS[assertor_party(asserted_by)]

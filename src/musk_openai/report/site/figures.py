@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from musk_openai.story import i18n
+from musk_openai.story.export import NARROW
 
 #: Files of a chart, by suffix: shown (the first that exists), then downloadable.
 IMAGE_SUFFIXES = (".png", ".svg", ".pdf")
@@ -47,6 +48,8 @@ def stems(folder: Path) -> dict[str, list[Path]]:
     files: dict[str, list[Path]] = {}
     for f in sorted(folder.iterdir()):
         suffix = next((s for s in DOWNLOADS if f.name.endswith(s)), None)
+        if NARROW + "." in f.name:  # a chart's phone drawing (export.narrow_file), not a chart
+            continue
         if f.is_file() and suffix is not None:
             files.setdefault(f.name.removesuffix(suffix), []).append(f)
     return {s: fs for s, fs in files.items() if any(f.suffix in IMAGE_SUFFIXES for f in fs)}

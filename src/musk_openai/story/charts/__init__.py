@@ -16,7 +16,7 @@ from musk_openai.dataset.data import Dataset
 from musk_openai.story.charts.contested import musk_contribution, musk_stops_funding
 from musk_openai.story.charts.funding import funding_sources
 from musk_openai.story.charts.lawsuits import lawsuit_claims
-from musk_openai.story.charts.sources import facts_heatmap
+from musk_openai.story.charts.sources import article_voices
 from musk_openai.story.charts.timeline import dispute_timeline
 from musk_openai.story.charts.valuation import valuation_growth
 from musk_openai.story.export import Chart, save
@@ -26,7 +26,7 @@ __all__ = [
     "BUILDERS",
     "build_all",
     "dispute_timeline",
-    "facts_heatmap",
+    "article_voices",
     "funding_sources",
     "lawsuit_claims",
     "musk_contribution",
@@ -40,7 +40,7 @@ BUILDERS: dict[str, list[Callable[[Dataset, str], Chart]]] = {
     "02-funding-sources": [funding_sources],
     "03-dispute-timeline": [dispute_timeline],
     "04-contested-figures": [musk_contribution, musk_stops_funding],
-    "05-sources": [facts_heatmap],
+    "05-sources": [article_voices],
     "06-the-lawsuits": [lawsuit_claims],
 }
 

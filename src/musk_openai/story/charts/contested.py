@@ -13,7 +13,7 @@ from matplotlib.lines import Line2D
 
 from musk_openai.dataset.data import Dataset
 from musk_openai.story import i18n, queries, style
-from musk_openai.story.charts import _common
+from musk_openai.story.charts import _common, links, narrow_charts
 from musk_openai.story.export import Chart
 from musk_openai.story.params import DEFAULTS
 
@@ -36,10 +36,15 @@ def musk_contribution(ds: Dataset, lang: str) -> Chart:
     fig, ax = _common.figure((10, 5.6))
     fig.subplots_adjust(top=0.74, bottom=0.16, left=0.3, right=0.97)
     y = np.arange(len(rows))[::-1]
+    marks = links.Marks(lang)
     for yi, (_, r) in zip(y, rows.iterrows(), strict=True):
-        colour = style.ASSERTOR_COLOURS[str(r["asserted_by"])]
+        colour = style.assertor_colour(r["asserted_by"])
+        before = links.drawn(ax)
         _version(ax, yi, r["value"], str(r["bound"]), colour, lang)
-    ax.set_yticks(y, list(rows["label"]), fontsize=11)
+        what = i18n.money_bound(r["value"], str(r["bound"]), lang)
+        tip = links.tip(what, _common.one_line(r["label"]), lang)
+        marks.link(links.since(ax, before), r["source_id"], r["id"], tip)
+    ax.set_yticks(y, [_common.wrap(x, 32) for x in rows["label"]], fontsize=11)
     ax.set_xlim(0, 140)
     ticks = [0, 25, 50, 75, 100, 125]
     ax.set_xticks(ticks)
@@ -52,23 +57,34 @@ def musk_contribution(ds: Dataset, lang: str) -> Chart:
     fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.005, 0.835), ncol=3,
                fontsize=10, handletextpad=0.3, columnspacing=1.6)  # fmt: skip
     _common.titles(fig, "contribution", lang)
+    short, full = _contribution_alt(rows, lang)
+    small = narrow_charts.contribution(ds, rows, lang)
+    return _common.finish("04-musk-contribution", fig, rows, ds, lang, short, desc=full,
+                          marks=marks, narrow=small)  # fmt: skip
+
+
+def _contribution_alt(rows: pd.DataFrame, lang: str) -> tuple[str, str]:
+    """Alt text (the range, each party's amounts) and description (each version, its article)."""
+
+    def amount(r: pd.Series) -> str:
+        return i18n.money_bound(r["value"], str(r["bound"]), lang, words=True)
+
     versions = [
-        i18n.t("chart.contribution.version", lang, source=r["source_id"],
-               amount=i18n.money_bound(r["value"], str(r["bound"]), lang, words=True),
-               according=_common.according(r["asserted_by"], lang))
+        i18n.t("chart.contribution.version", lang, amount=amount(r),
+               according=_common.one_line(r["label"]))
         for _, r in rows.iterrows()
     ]  # fmt: skip
-    text = i18n.t("chart.contribution.alt", lang, n=len(rows),
-                  versions=i18n.t("chart.separator", lang).join(versions))  # fmt: skip
-    return _common.finish("04-musk-contribution", fig, rows, ds, lang, text)
+    sep = i18n.t("chart.separator", lang)
+    high, low = rows.iloc[0], rows.iloc[-1]  # the query gives them largest first
+    short = i18n.t("chart.contribution.alt", lang, n=len(rows), low=amount(low),
+                   high=amount(high), voices=_common.voices(rows, amount, lang))  # fmt: skip
+    full = i18n.t("chart.contribution.desc", lang, versions=_common.sentence(sep.join(versions)))
+    return short, full
 
 
 def _assertors(rows: pd.DataFrame, lang: str) -> list[Artist]:
     """The colours: who says it, in the house order."""
-    drawn = set(rows["asserted_by"].astype(str))
-    return _common.colour_legend(
-        {_common.according(a, lang): c for a, c in style.ASSERTOR_COLOURS.items() if a in drawn}
-    )
+    return _common.party_legend(map(style.assertor_party, rows["asserted_by"]), "says", lang)
 
 
 @_common.in_house_style
@@ -80,10 +96,12 @@ def musk_stops_funding(ds: Dataset, lang: str) -> Chart:
     lo, hi = queries.window(DEFAULTS["start"], DEFAULTS["end"])
     fig, ax = _common.figure((10, 5.4))
     height = fig.get_figheight()
-    fig.subplots_adjust(top=1 - 1.75 / height, bottom=0.9 / height, left=0.3, right=0.97)
+    fig.subplots_adjust(top=1 - 1.85 / height, bottom=0.9 / height, left=0.3, right=0.97)
     y = np.arange(len(rows))[::-1]
-    colours = [style.PALETTE[i] for i in (3, 0, 2, 4)]
-    for yi, (_, r), colour in zip(y, rows.iterrows(), colours, strict=False):
+    marks = links.Marks(lang)
+    for yi, (_, r) in zip(y, rows.iterrows(), strict=True):
+        colour = style.assertor_colour(r["asserted_by"])
+        before = links.drawn(ax)
         start = pd.Timestamp(r["date_start"]) if r["date_start"] else lo
         end = pd.Timestamp(r["date_end"]) if r["date_end"] else hi
         s0, s1 = _common.span(ax, yi, start, end, "interval", colour)
@@ -94,6 +112,8 @@ def musk_stops_funding(ds: Dataset, lang: str) -> Chart:
         x: Any = s0 + (s1 - s0) / 2  # a date on the time axis
         ax.text(x, yi + 0.42, r["when"], ha="center", va="bottom", fontsize=12,
                 fontweight="bold", color=colour)  # fmt: skip
+        tip = links.tip(r["when"], _voice(r, lang), lang)
+        marks.link(links.since(ax, before), r["source_id"], r["id"], tip)
     ends = sorted(pd.Timestamp(d) for d in rows["date_end"] if d)
     starts = sorted(pd.Timestamp(d) for d in rows["date_start"] if d)
     if ends and starts and ends[0] < starts[-1]:  # the versions share no day
@@ -103,8 +123,7 @@ def musk_stops_funding(ds: Dataset, lang: str) -> Chart:
         ax.text(line + _common.DAY * 30, len(rows) - 0.55, gap, ha="left", va="center",
                 fontsize=10, fontstyle="italic", color=style.INK)  # fmt: skip
     labels = [
-        textwrap.fill(str(r["label"]), 30)
-        + f"\n({_common.according(r['asserted_by'], lang)}, {r['source_id']})"
+        textwrap.fill(str(r["label"]), 30) + "\n" + _common.wrap(f"({_voice(r, lang)})", 30)
         for _, r in rows.iterrows()
     ]
     ax.set_yticks(y, labels, fontsize=11)
@@ -113,16 +132,25 @@ def musk_stops_funding(ds: Dataset, lang: str) -> Chart:
     ax.set_ylim(-0.6, len(rows) - 0.05)
     ax.grid(axis="y", visible=False)
     handles = _common.span_legend(["interval"], lang) + [_open_legend(lang)]
-    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.005, 1 - 1.12 / height),
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.005, 1 - 1.2 / height),
                ncol=2, fontsize=10, handletextpad=0.5, columnspacing=2.0)  # fmt: skip
     _common.titles(fig, "stop_funding", lang)
     for txt, inches in zip(fig.texts[-2:], (0.1, 0.48), strict=True):  # fixed inches from the top
         txt.set_y(1 - inches / height)
-    said = [f"{r['when']} {_common.according(r['asserted_by'], lang)} ({r['source_id']})"
-            for _, r in rows.iterrows()]  # fmt: skip
-    text = i18n.t("chart.stop_funding.alt", lang,
-                  versions=i18n.t("chart.separator", lang).join(said))  # fmt: skip
-    return _common.finish("04-musk-stops-funding", fig, rows, ds, lang, text)
+    said = i18n.t("chart.separator", lang).join(
+        i18n.t("chart.stop_funding.version", lang, according=_voice(r, lang), when=r["when"])
+        for _, r in rows.iterrows()
+    )
+    short = i18n.t("chart.stop_funding.alt", lang, versions=said)
+    full = i18n.t("chart.stop_funding.desc", lang, versions=_common.sentence(said))
+    small = narrow_charts.stop_funding(ds, rows, lang)
+    return _common.finish("04-musk-stops-funding", fig, rows, ds, lang, short, desc=full,
+                          marks=marks, narrow=small)  # fmt: skip
+
+
+def _voice(row: pd.Series, lang: str) -> str:
+    """'selon l’article de mars 2023': who says it, in which article."""
+    return queries.according_in(row["asserted_by"], row["source_id"], lang)
 
 
 def _open_legend(lang: str) -> Artist:

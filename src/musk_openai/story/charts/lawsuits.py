@@ -1,4 +1,6 @@
-"""06-the-lawsuits: who says what in Musk's 2024 suits, one mark per claim and per source."""
+"""06-the-lawsuits: who says what in Musk's 2024 suits: a table drawn as a chart, one line per
+subject, one column per side (Musk, OpenAI, the articles), each claim in a few words
+(``chart.lawsuits.short`` in texts.toml), once per article that reports it."""
 
 from __future__ import annotations
 
@@ -12,57 +14,77 @@ from matplotlib.lines import Line2D
 
 from musk_openai.dataset.data import Dataset
 from musk_openai.story import i18n, queries, style
-from musk_openai.story.charts import _common
+from musk_openai.story.charts import _common, links, narrow_long
 from musk_openai.story.export import Chart
 
-#: Each side's column: its colour (the house colour of who speaks) and where it starts (x).
-COLOURS = {
-    "Musk": style.ASSERTOR_COLOURS["Elon Musk"],
-    "OpenAI": style.ASSERTOR_COLOURS["OpenAI"],
-    "other": style.ASSERTOR_COLOURS["article"],
-}
+#: Each side's column: its colour (the house colour of who speaks).
+COLOURS = {side: style.assertor_colour(side) for side in queries.SIDE_ORDER}
 #: A mark's shape by kind of claim: an assertion, a demand, a rejection of the other side's claim.
 SHAPES = {"assertion": "o", "demand": "D", "rejection": "X"}
-#: Space between two marks of a column, and between two columns (in marks).
-SLOT, GAP = 1.0, 1.2
+#: The layout, in inches: the figure's width, the subjects' column, each side's column, a line of
+#: text (10 pt) and the space between two claims and around a subject's line; characters per line.
+WIDTH, TOPICS, COLUMN, LINE, PAD, CHARS = 10.0, 1.9, 2.6, 0.175, 0.1, 31
+#: Inches above the table (titles, legends, heads) and below it (the footer).
+TOP, BOTTOM = 2.75, 0.55
 
 
-def _columns(rows: pd.DataFrame) -> dict[str, float]:
-    """Where each side's column starts: as wide as its fullest line."""
-    widest = rows.groupby("side")["slot"].max() + 1
-    x, starts = 0.0, {}
-    for side in queries.SIDE_ORDER:
-        starts[side] = x
-        x += max(int(widest.get(side, 1)), 2) * SLOT + GAP
-    return starts
+def short(claim_id: object, lang: str) -> str:
+    """A claim in a few words (``chart.lawsuits.short.<id>``)."""
+    return i18n.t(f"chart.lawsuits.short.{claim_id}", lang)
 
 
-def _mark(ax: Axes, x: float, y: float, r: pd.Series) -> None:
-    """One claim: its shape, filled for the first suit, hollow for the refiled one; its source
-    under it."""
+def _cells(rows: pd.DataFrame, lang: str) -> dict[tuple[int, str], list[tuple[pd.Series, str]]]:
+    """The claims of each (line, side), each with its words wrapped to the column."""
+    cells: dict[tuple[int, str], list[tuple[pd.Series, str]]] = {}
+    for _, r in rows.iterrows():
+        text = textwrap.fill(short(r["id"], lang), CHARS, break_on_hyphens=False)
+        cells.setdefault((int(r["row"]), str(r["side"])), []).append((r, text))
+    return cells
+
+
+def _heights(
+    cells: dict[tuple[int, str], list[tuple[pd.Series, str]]], labels: list[str]
+) -> list[float]:
+    """Each subject's line height, in inches: its fullest cell, or its name."""
+    heights = []
+    for row, label in enumerate(labels):
+        tallest = max(
+            (sum(t.count("\n") + 1 for _, t in cells.get((row, s), [])) * LINE
+             + PAD * max(len(cells.get((row, s), [])) - 1, 0))
+            for s in queries.SIDE_ORDER
+        )  # fmt: skip
+        heights.append(max(tallest, (label.count("\n") + 1) * LINE * 1.1) + 2 * PAD)
+    return heights
+
+
+def _claim(ax: Axes, x: float, y: float, r: pd.Series, text: str) -> float:
+    """One claim at (x, y), from the top: its mark (shape: kind; filled: first suit, hollow:
+    refiled), its words; return its height."""
     colour = COLOURS[str(r["side"])]
-    ax.plot(x, y + 0.1, marker=SHAPES[str(r["mark"])], ms=12, ls="none", color=colour, mew=2,
-            mfc=colour if r["suit"] == "first" else "white")  # fmt: skip
-    ax.text(x, y - 0.22, str(r["source_id"]), ha="center", va="center", fontsize=8.5,
-            color=style.INK)  # fmt: skip
+    ax.plot(x + 0.08, y - LINE / 2, marker=SHAPES[str(r["mark"])], ms=8, ls="none", color=colour,
+            mew=1.6, mfc=colour if r["suit"] == "first" else "white")  # fmt: skip
+    ax.text(x + 0.22, y, text, ha="left", va="top", fontsize=10, color=style.INK,
+            linespacing=1.05)  # fmt: skip
+    return (text.count("\n") + 1) * LINE
 
 
 def _legend(fig: Figure, ds: Dataset, lang: str) -> None:
-    """Colours (who speaks), shapes (what kind of claim), fills (which suit): one line each."""
+    """Shapes (what kind of claim), then fills (which suit): one line each."""
     height = fig.get_figheight()
-    colours = {i18n.t(f"chart.lawsuits.colour_{s}", lang): c for s, c in COLOURS.items()}
     shapes, fills = _shapes(ds, lang)
-    for i, handles in enumerate((_common.colour_legend(colours), shapes, fills)):
+    for i, handles in enumerate((shapes, fills)):
         fig.legend(handles=handles, loc="upper left", ncol=len(handles), fontsize=10,
-                   bbox_to_anchor=(0.005, 1 - (1.24 + 0.3 * i) / height), handletextpad=0.3,
+                   bbox_to_anchor=(0.005, 1 - (1.2 + 0.3 * i) / height), handletextpad=0.3,
                    columnspacing=1.6)  # fmt: skip
 
 
 def _suit_date(ds: Dataset, step: str, lang: str) -> tuple[str, str]:
-    """The date a suit's step is stated in the text (``date_basis`` stated), and its source."""
+    """The date a suit's step is stated in the text (``date_basis`` stated), and its source in
+    words ('article d’octobre 2024')."""
     steps = queries.lawsuit_steps(ds)
     row = steps[(steps["step"] == step) & (steps["date_basis"] == "stated")].iloc[0]
-    return i18n.date(str(row["date"]), str(row["date_precision"]), lang), str(row["source_id"])
+    when = i18n.date(str(row["date"]), str(row["date_precision"]), lang)
+    return when, i18n.source_name(str(row["source_id"]), lang, short=True)
 
 
 def _shapes(ds: Dataset, lang: str) -> tuple[list[Artist], list[Artist]]:
@@ -82,9 +104,17 @@ def _shapes(ds: Dataset, lang: str) -> tuple[list[Artist], list[Artist]]:
     return shapes, fills
 
 
-def alt(ds: Dataset, rows: pd.DataFrame, lang: str) -> str:
-    """Each column (Musk, OpenAI, the articles) with its claims by subject, each with its source
-    and, if the text dates it, its date."""
+def alt(rows: pd.DataFrame, lang: str) -> str:
+    """How many claims each side makes, and the chart's title (its finding)."""
+    counts = rows["side"].value_counts()
+    title = _common.one_line(i18n.t("chart.lawsuits.title", lang))
+    musk, openai, other = (int(counts.get(side, 0)) for side in queries.SIDE_ORDER)
+    return i18n.t("chart.lawsuits.alt", lang, title=title, musk=musk, openai=openai, other=other)
+
+
+def desc(ds: Dataset, rows: pd.DataFrame, lang: str) -> str:
+    """Each column (Musk, OpenAI, the articles) with its claims by subject, each in full with
+    its article and, if the text dates it, its date."""
     sides = []
     for side in queries.SIDE_ORDER:
         mine = rows[rows["side"] == side]
@@ -92,64 +122,68 @@ def alt(ds: Dataset, rows: pd.DataFrame, lang: str) -> str:
         for _, claims in mine.groupby("row", sort=True):
             said = [
                 i18n.t("chart.lawsuits.alt_" + ("dated" if r["date"] else "claim"), lang,
-                       label=r["label"], source=r["source_id"], when=r["when"])
+                       label=r["label"], source=i18n.source_name(str(r["source_id"]), lang),
+                       when=r["when"])
                 for _, r in claims.iterrows()
             ]  # fmt: skip
-            topics.append(
-                i18n.t(
-                    "chart.lawsuits.alt_topic",
-                    lang,
-                    topic=claims["topic_label"].iloc[0],
-                    claims=i18n.t("chart.separator", lang).join(said),
-                )  # fmt: skip
-            )
-        head = _common.one_line(i18n.t(f"chart.lawsuits.{side}", lang, n=len(mine)))
-        sides.append(
-            i18n.t(
-                "chart.lawsuits.alt_side", lang, head=head, topics=". ".join(topics)
-            )  # fmt: skip
-        )
+            topics.append(i18n.t("chart.lawsuits.alt_topic", lang,
+                                 topic=claims["topic_label"].iloc[0],
+                                 claims=i18n.t("chart.separator", lang).join(said)))  # fmt: skip
+        head = i18n.t(f"chart.lawsuits.{side}", lang, n=len(mine))
+        sides.append(i18n.t("chart.lawsuits.alt_side", lang, head=head,
+                            topics=i18n.t("chart.separator", lang).join(topics)))  # fmt: skip
     suits = {
-        suit: i18n.t(f"chart.lawsuits.{suit}", lang, date=date, source=source)
+        suit: _common.one_line(i18n.t(f"chart.lawsuits.{suit}", lang, date=date, source=source))
         for suit, step in (("first", "lawsuit_filed"), ("refiled", "lawsuit_refiled"))
         for date, source in [_suit_date(ds, step, lang)]
     }
-    return i18n.t("chart.lawsuits.alt", lang, n=len(rows), sides=". ".join(sides), **suits)
+    return i18n.t("chart.lawsuits.desc", lang, sides=". ".join(sides), **suits)
 
 
 @_common.in_house_style
 def lawsuit_claims(ds: Dataset, lang: str) -> Chart:
-    """Each subject of the suits on a line, and each side's claims on it: one mark per claim
-    and per article, coloured by who speaks, shaped by what kind of claim it is."""
+    """Each subject of the suits on a line, each side's claims on it in a few words: coloured by
+    who speaks, marked by what kind of claim it is and by which suit."""
     rows = queries.lawsuit_marks(ds, lang)
     topics = rows.drop_duplicates("row").sort_values("row")
-    n = len(topics)
-    starts = _columns(rows)
-    fig, ax = _common.figure((10, 3.35 + 0.62 * n))
+    cells = _cells(rows, lang)
+    labels = [_common.wrap(t, 19) for t in topics["topic_label"]]
+    heights = _heights(cells, labels)
+    body = sum(heights)
+    fig, ax = _common.figure((WIDTH, TOP + body + BOTTOM))
     height = fig.get_figheight()
-    fig.subplots_adjust(top=1 - 2.85 / height, bottom=0.6 / height, left=0.29, right=0.985)
-    for _, r in rows.iterrows():
-        _mark(ax, starts[str(r["side"])] + float(r["slot"]) * SLOT, n - 1 - float(r["row"]), r)
+    fig.subplots_adjust(top=1 - TOP / height, bottom=BOTTOM / height, left=0.015, right=0.985)
+    ax.set_xlim(0, WIDTH * 0.97)
+    ax.set_ylim(-body, 0)
+    ax.axis("off")
+    starts = {side: TOPICS + i * COLUMN for i, side in enumerate(queries.SIDE_ORDER)}
     counts = rows["side"].value_counts()
     for side, x in starts.items():
-        head = i18n.t(f"chart.lawsuits.{side}", lang, n=counts.get(side, 0))
-        ax.text(x - 0.35, n - 0.35, head, ha="left", va="bottom", fontsize=11, fontweight="bold",
+        head = _common.wrap(i18n.t(f"chart.lawsuits.{side}", lang, n=int(counts.get(side, 0))), 18)
+        ax.text(x, 0.12, head, ha="left", va="bottom", fontsize=11, fontweight="bold",
                 color=COLOURS[side])  # fmt: skip
-        if x:  # a thin line between two columns
-            ax.axvline(x - GAP / 2 - 0.1, color=style.GRID, lw=1)
-    for y in range(n):  # a light rule under each line
-        ax.axhline(y - 0.5, color=style.GRID, lw=0.8)
-    labels = [textwrap.fill(str(t), 30) for t in topics["topic_label"]]
-    ax.set_yticks(range(n - 1, -1, -1), labels, fontsize=11)
-    ax.tick_params(axis="y", length=0)
-    ax.set_xticks([])
-    ax.set_xlim(-0.6, max(starts.values()) + 3 * SLOT)
-    ax.set_ylim(-0.5, n - 0.5)
-    ax.grid(visible=False)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
+    top, marks = 0.0, links.Marks(lang)
+    for (_, t), label, h in zip(topics.iterrows(), labels, heights, strict=True):
+        ax.axhline(top, color=style.GRID, lw=0.8)
+        ax.text(0, top - PAD, label, ha="left", va="top",
+                fontsize=10.5, fontweight="bold", color=style.INK)  # fmt: skip
+        for side, x in starts.items():
+            y = top - PAD
+            for r, text in cells.get((int(t["row"]), side), []):
+                before = links.drawn(ax)
+                y -= _claim(ax, x, y, r, text) + PAD
+                who = queries.according_in(r["claimant"], r["source_id"], lang)
+                tip = links.tip(r["label"], who, lang)
+                marks.link(links.since(ax, before), r["source_id"], r["id"], tip)
+        top -= h
+    ax.axhline(top, color=style.GRID, lw=0.8)
     _legend(fig, ds, lang)
     _common.titles(fig, "lawsuits", lang)
-    for txt, inches in zip(fig.texts[-2:], (0.1, 0.78), strict=True):
+    for txt, inches in zip(fig.texts[-2:], (0.1, 0.72), strict=True):
         txt.set_y(1 - inches / height)
-    return _common.finish("06-the-lawsuits", fig, rows, ds, lang, alt(ds, rows, lang))
+    shapes, fills = _shapes(ds, lang)
+    legends = [(_common.party_legend(rows["side"].map(style.assertor_party), "says", lang), 4),
+               (shapes, 2), (fills, 1)]  # fmt: skip
+    small = narrow_long.lawsuits(ds, rows, lang, legends)
+    return _common.finish("06-the-lawsuits", fig, rows, ds, lang, alt(rows, lang),
+                          desc=desc(ds, rows, lang), marks=marks, narrow=small)  # fmt: skip

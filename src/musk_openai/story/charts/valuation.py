@@ -7,7 +7,7 @@ import pandas as pd
 
 from musk_openai.dataset.data import Dataset
 from musk_openai.story import i18n, queries, style
-from musk_openai.story.charts import _common
+from musk_openai.story.charts import _common, links, narrow_charts
 from musk_openai.story.export import Chart
 
 
@@ -19,11 +19,16 @@ def valuation_growth(ds: Dataset, lang: str) -> Chart:
     fig, ax = _common.figure((10, 6.2))
     fig.subplots_adjust(top=0.84, bottom=0.2, left=0.09, right=0.97)
     x = np.arange(3)
-    colours = [style.MUTED, style.PALETTE[1], style.PALETTE[0]]
-    ax.bar(x, rows["value"] / 1e9, color=colours, width=0.6)
-    for xi, val in zip(x.tolist(), rows["value"], strict=True):
-        ax.text(xi, val / 1e9 + 3, i18n.money(val, lang), ha="center", va="bottom", fontsize=14,
-                fontweight="bold", color=style.INK)  # fmt: skip
+    colours = [style.OPENAI, style.OTHERS, style.OPENAI]  # the raised money: the investors'
+    bars = ax.bar(x, rows["value"] / 1e9, color=colours, width=0.6)
+    bars[0].set_alpha(0.55)  # the earlier, undated valuation: paler
+    marks = links.Marks(lang)
+    for xi, bar, (_, r) in zip(x.tolist(), bars, rows.iterrows(), strict=True):
+        figure = ax.text(xi, r["value"] / 1e9 + 3, i18n.money(r["value"], lang), ha="center",
+                       va="bottom", fontsize=14, fontweight="bold", color=style.INK)  # fmt: skip
+        said = queries.according_in(r["asserted_by"], r["source_id"], lang)
+        what = _common.one_line(f"{r['label']}, {i18n.money(r['value'], lang)}")
+        marks.link([bar, figure], r["source_id"], r["id"], links.tip(what, said, lang))
     ax.set_xticks(x, list(rows["label"]))
     ax.set_ylim(0, 200)
     ax.set_yticks([0, 50, 100, 150])
@@ -34,18 +39,24 @@ def valuation_growth(ds: Dataset, lang: str) -> Chart:
     ax.plot([-0.3, 2.3], [lo, lo], ls="--", lw=1.2, color=style.MUTED)
     ax.annotate("", xy=(2.42, hi), xytext=(2.42, lo),
                 arrowprops={"arrowstyle": "->", "color": style.INK, "lw": 1.8})  # fmt: skip
-    text = i18n.t("chart.valuation.multiple", lang, m=i18n.number(multiple, lang, 2))
-    ax.text(2.48, (lo + hi) / 2, text, ha="left", va="center", fontsize=13, color=style.INK)
+    growth = i18n.t("chart.valuation.multiple", lang, m=i18n.number(multiple, lang, 2))
+    ax.text(2.48, (lo + hi) / 2, growth, ha="left", va="center", fontsize=13, color=style.INK)
     ax.set_xlim(-0.5, 3.0)
     _common.titles(fig, "valuation", lang)
-    return _common.finish("01-valuation-growth", fig, rows, ds, lang, alt(rows, multiple, lang))
+    short, full = (alt(rows, multiple, lang, k) for k in ("alt", "desc"))
+    small = narrow_charts.valuation(ds, rows, multiple, lang)
+    return _common.finish("01-valuation-growth", fig, rows, ds, lang, short, desc=full,
+                          marks=marks, narrow=small)  # fmt: skip
 
 
-def alt(rows: pd.DataFrame, multiple: float, lang: str) -> str:
-    """'Bar chart: OpenAI's valuation went from 86 billion dollars before its October 2024 round
-    to 157 billion dollars after it (×1.83, “almost double”), after raising 6.6 billion dollars.'"""
+def alt(rows: pd.DataFrame, multiple: float, lang: str, key: str = "alt") -> str:
+    """'Bar chart: according to the October 2024 article, OpenAI's valuation went from 86
+    billion dollars (date not given) to 157 billion dollars after its October 2024 funding round,
+    which raised 6.6 billion dollars (×1.83, “almost double”).' (``key`` 'desc': every bar.)"""
     before, raised, after = (i18n.money(v, lang, words=True) for v in rows["value"])
     r = rows.iloc[1]
     when = i18n.date(str(r["date"]), str(r["date_precision"]), lang)
-    return i18n.t("chart.valuation.alt", lang, before=before, after=after, raised=raised,
-                  when=when, m=i18n.number(multiple, lang, 2))  # fmt: skip
+    sources = sorted(set(rows["source_id"]))
+    source = i18n.listing([i18n.source_name(s, lang) for s in sources], lang)
+    return i18n.t(f"chart.valuation.{key}", lang, before=before, after=after, raised=raised,
+                  when=when, m=i18n.number(multiple, lang, 2), source=source)  # fmt: skip

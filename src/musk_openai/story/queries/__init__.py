@@ -14,6 +14,8 @@ from musk_openai.dataset import dates
 from musk_openai.dataset.data import Dataset
 from musk_openai.story import i18n
 from musk_openai.story.params import DEFAULTS, LANGS, check_window
+from musk_openai.story.queries.parties import EVENT_PARTY as EVENT_PARTY
+from musk_openai.story.queries.parties import PARTIES, assertor_party, event_party
 
 #: Columns that show where a row comes from.
 PROVENANCE = ["asserted_by", "source_id", "excerpt"]
@@ -184,21 +186,15 @@ def when(date: str, lang: str) -> str:
 
 
 def _lane(row: pd.Series, lang: str) -> str:
-    """The label of one line of the funding chart: who paid and what; then when, who says so."""
-    if row["kind"] == "funding_round":
-        name = i18n.t("chart.funding.round", lang)
-    elif row["payer"] in ("other donors", "unspecified"):
-        name = i18n.t(f"chart.funding.{str(row['payer']).replace(' ', '_')}", lang)
-    else:
-        name = f"{row['payer']} · {i18n.kind(str(row['kind']), lang).lower()}"
-    who = i18n.t("chart.according", lang, who=i18n.assertor(str(row["asserted_by"]), lang))
-    who += f" ({row['source_id']})"
+    """The label of one line of the funding chart (its payer is the group's heading): what the
+    money is and when; then who says so, in which article."""
+    name = i18n.kind(str(row["kind"]), lang)
     if row["date_precision"] != "none":
         date = when(str(row["date"]), lang)
         if row["date_basis"] == "publication":  # what had been paid by the article's date
             date = i18n.t("chart.funding.as_of", lang, date=date)
-        who = f"{date}, {who}"
-    return f"{name}\n{who}"
+        name = f"{name}, {date}"
+    return f"{name}\n{according_in(row['asserted_by'], row['source_id'], lang)}"
 
 
 #: The funding chart's order: who paid, top to bottom, then what the money is.
@@ -207,9 +203,10 @@ MONEY_KINDS = ["donation", "contribution", "investment", "pledge", "funding_roun
 
 
 def funding_lanes(ds: Dataset, lang: str) -> pd.DataFrame:
-    """02: every amount paid or pledged to OpenAI, one line each, top to bottom by payer (Musk,
-    the other donors, the unspecified commitment, Microsoft, the round), then by kind (gift,
-    contribution, investment, pledge), date and decreasing amount."""
+    """02: every amount paid or pledged to OpenAI, one line each, grouped by who paid (``group``,
+    its heading ``group_label``): Musk, the other donors, the commitment whose payer the text does
+    not name, Microsoft, the round; in a group by kind (gift, contribution, investment, pledge),
+    date and decreasing amount."""
     money = money_by_payer(ds)
     payer = money["payer"].astype(str).map({p: i for i, p in enumerate(PAYERS)})
     kind = money["kind"].astype(str).map({k: i for i, k in enumerate(MONEY_KINDS)})
@@ -219,6 +216,9 @@ def funding_lanes(ds: Dataset, lang: str) -> pd.DataFrame:
     # The investors S001 names (« telles que Microsoft, Nvidia et Thrive Capital ») are OpenAI's
     # investors asked not to back rivals: the text does not say they took part in the round.
     drawn = money[FIGURE_COLUMNS].copy()
+    drawn["group"] = ["round" if k == "funding_round" else str(p).replace(" ", "_")
+                      for p, k in zip(money["payer"], money["kind"], strict=True)]  # fmt: skip
+    drawn["group_label"] = [i18n.t(f"chart.funding.group.{g}", lang) for g in drawn["group"]]
     drawn["label"] = [_lane(r, lang) for _, r in money.iterrows()]
     return drawn.reset_index(drop=True)
 
@@ -235,7 +235,7 @@ def timeline_rows(
     ds: Dataset, lang: str, start: object = DEFAULTS["start"], end: object = DEFAULTS["end"]
 ) -> pd.DataFrame:
     """03: the dated events of the window (agreeing reports merged), in date order; ``when``
-    is the date in words."""
+    is the date in words, ``party`` who acts (the event's colour)."""
     lo, hi = window(start, end)
     tl = timeline(ds)
     tl = tl[(tl["date_end"] >= lo) & (tl["date_start"] <= hi)]
@@ -244,6 +244,7 @@ def timeline_rows(
     drawn = tl[cols].copy()
     drawn["label"] = [i18n.label(r, lang) for _, r in tl.iterrows()]
     drawn["when"] = [when(str(d), lang) for d in tl["date"]]
+    drawn["party"] = [event_party(str(s)) for s in tl["subject"]]
     drawn["date_start"] = drawn["date_start"].dt.strftime("%Y-%m-%d")
     drawn["date_end"] = drawn["date_end"].dt.strftime("%Y-%m-%d")
     return drawn.reset_index(drop=True)
@@ -259,16 +260,24 @@ def undrawn_events(ds: Dataset) -> pd.DataFrame:
 
 
 def contribution_versions(ds: Dataset, lang: str) -> pd.DataFrame:
-    """04: each version of what Musk gave, largest first; labelled with who says it, where."""
+    """04: each version of what Musk gave, largest first; labelled with who says it, in which
+    article (:func:`according_in`)."""
     v = versions(ds, "musk_contribution")
     v = v.assign(_v=-v["value"]).sort_values(["_v", "id"]).drop(columns="_v")
     drawn = v[["id", "value", "unit", "bound", "asserted_by", "source_id", "excerpt"]].copy()
-    drawn["label"] = [
-        i18n.t("chart.according", lang, who=i18n.assertor(str(r["asserted_by"]), lang))
-        + f"\n({r['source_id']}, {i18n.date(*publication(ds, r['source_id']), lang)})"
-        for _, r in v.iterrows()
-    ]
+    drawn["label"] = [according_in(r["asserted_by"], r["source_id"], lang) for _, r in v.iterrows()]
     return drawn.reset_index(drop=True)
+
+
+def according_in(asserted_by: object, source_id: object, lang: str) -> str:
+    """Who says it, in which article, in words: 'selon l’article de mars 2023'; 'selon Elon
+    Musk, dans l’article de 2024 sur la plainte' / 'according to Elon Musk, in the 2024 article
+    on the suit'."""
+    source = i18n.source_name(str(source_id), lang)
+    if asserted_by == "article":
+        return i18n.t("chart.according", lang, who=source)
+    who = i18n.assertor(str(asserted_by), lang)
+    return i18n.t("chart.according_in", lang, who=who, source=source)
 
 
 #: Musk and the for-profit turn, one event per source: not rival versions of one date, but
@@ -310,24 +319,27 @@ def stop_funding_versions(ds: Dataset, lang: str) -> pd.DataFrame:
     return drawn.reset_index(drop=True)
 
 
-def facts_cells(ds: Dataset, lang: str) -> pd.DataFrame:
-    """05: one row per cell of the heatmap (article x kind of fact, zeros included): kinds by
-    decreasing total, articles in id order, each article with its publication date."""
-    counts = facts_per_source(ds)
-    counts["kind"] = [
-        i18n.kind("rival_member" if k == "rival" and tb == "members" else k, lang)
-        for k, tb in zip(counts["kind"], counts["table"], strict=True)
-    ]
-    grid = counts.pivot_table(
-        index="source_id", columns="kind", values="rows", aggfunc="sum", fill_value=0
-    )
-    grid = grid[grid.sum().sort_values(ascending=False).index]
-    grid.index = [f"{sid} ({i18n.date(*publication(ds, sid), lang)})" for sid in grid.index]
-    cells = grid.reset_index(names="source").melt(
-        id_vars="source", var_name="kind", value_name="rows"
-    )
-    cells["source_id"] = cells["source"].str[:4]
-    return cells
+def article_voices(ds: Dataset, lang: str) -> pd.DataFrame:
+    """05: whose word each article carries: its rows of the dataset (figures, events, named
+    investors and rivals, claims) by who asserts them (a claim: its side), as the charts' parties
+    (Musk, OpenAI, the press: :func:`.parties.assertor_party`), zeros included; articles by
+    publication date, each named in words (``source``)."""
+    said = pd.concat([
+        ds.figures[["source_id", "asserted_by"]],
+        ds.events[["source_id", "asserted_by"]],
+        ds.members[["source_id"]].assign(asserted_by="article"),
+        claims(ds)[["source_id", "side"]].rename(columns={"side": "asserted_by"}),
+    ])  # fmt: skip
+    said["party"] = said["asserted_by"].map(assertor_party)
+    parties = [p for p in PARTIES if p in set(said["party"])]
+    grid = pd.crosstab(said["source_id"], said["party"]).reindex(columns=parties, fill_value=0)
+    order = sorted(grid.index, key=lambda sid: (publication(ds, sid)[0], sid))
+    cells = grid.loc[order].reset_index().melt(id_vars="source_id", var_name="party",
+                                               value_name="rows")  # fmt: skip
+    cells.insert(1, "source", [i18n.source_name(s, lang, short=True) for s in cells["source_id"]])
+    key = cells["source_id"].map({s: i for i, s in enumerate(order)})
+    cells = cells.assign(_k=key, _p=cells["party"].map(parties.index))
+    return cells.sort_values(["_k", "_p"]).drop(columns=["_k", "_p"]).reset_index(drop=True)
 
 
 def spans(ds: Dataset, ids: list[str]) -> pd.DataFrame:
