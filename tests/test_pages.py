@@ -391,3 +391,19 @@ def test_golden_notebooks_are_what_the_notebooks_compute(tmp_path: Path) -> None
             assert golden.outputs(fresh / lang / f"{name}.ipynb") == golden.outputs(
                 golden.golden_path(lang, name)
             ), (lang, name, "run: python tests/golden.py")
+
+
+def test_a_chart_with_its_svg_phone_drawing_and_description(tmp_path: Path) -> None:
+    """The front page shows a chart's SVG (its marks link to their sentences), its narrow
+    drawing on a phone, and its full description; the narrow files are not charts of their own."""
+    folder = tmp_path / "figures"
+    folder.mkdir()
+    for name in ("01-x.png", "01-x.svg", "01-x.narrow.png", "01-x.narrow.svg", "01-x.csv"):
+        (folder / name).write_bytes(b"x")
+    (folder / "01-x.desc.txt").write_text("Une ligne par version.\n", encoding="utf-8")
+    charts = figures.by_notebook(folder, {"01": "Question ?"}, "fr", tmp_path)
+    assert [c.stem for c in charts["01"]] == ["01-x"]
+    chart = charts["01"][0]
+    assert (chart.svg, chart.narrow_svg) == ("figures/01-x.svg", "figures/01-x.narrow.svg")
+    assert chart.narrow == "figures/01-x.narrow.png"
+    assert chart.description == "Une ligne par version."

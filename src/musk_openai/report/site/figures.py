@@ -2,7 +2,8 @@
 number prefixes their name, each with its image, alt text, caption and downloads.
 
 Beside each chart ``<name>.png`` the folder may hold ``<name>.svg``, ``.pdf``, ``.csv`` (the rows
-drawn) and ``.alt.txt`` (its alt text, in the folder's language). Without ``.alt.txt``, the alt
+drawn), ``.alt.txt`` (its alt text, in the folder's language), ``.desc.txt`` (its full
+description) and ``<name>.narrow.png`` (its drawing for phones). Without ``.alt.txt``, the alt
 text is a sentence made from the chart's caption in texts.toml (``report.figure.<name>``), else
 from the notebook's question: never the file's name.
 """
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from musk_openai.story import i18n
-from musk_openai.story.export import NARROW
+from musk_openai.story.export import DESC_SUFFIX, NARROW, narrow_file
 
 #: Files of a chart, by suffix: shown (the first that exists), then downloadable.
 IMAGE_SUFFIXES = (".png", ".svg", ".pdf")
@@ -34,6 +35,13 @@ class Chart:
     alt: str
     caption: str
     downloads: tuple[tuple[str, str], ...]  # (label, href)
+    #: The phone's drawing of the image (``export.narrow_file``), if exported.
+    narrow: str = ""
+    #: The full description (``<name>.desc.txt``), shown under the chart.
+    description: str = ""
+    #: The SVG, where each mark is a link to its sentence, and its phone drawing.
+    svg: str = ""
+    narrow_svg: str = ""
 
 
 def href(target: Path, base: Path) -> str:
@@ -87,12 +95,19 @@ def chart(stem: str, files: Sequence[Path], question: str, lang: str, base: Path
         for s, key in DOWNLOADS.items()
         if s in by_suffix
     )
+    narrow = narrow_file(shown)
+    narrow_svg = narrow.with_suffix(".svg")
+    desc = shown.with_name(stem + DESC_SUFFIX)
     return Chart(
         stem=stem,
         image=href(shown, base),
         alt=alt_text(files, stem, question, lang),
         caption=caption(stem, question, lang),
         downloads=downloads,
+        narrow=href(narrow, base) if narrow.is_file() else "",
+        description=desc.read_text(encoding="utf-8").strip() if desc.is_file() else "",
+        svg=href(by_suffix[".svg"], base) if ".svg" in by_suffix else "",
+        narrow_svg=href(narrow_svg, base) if narrow_svg.is_file() else "",
     )
 
 

@@ -33,6 +33,8 @@ WORDS = {
     "previous": "report.previous",
     "next": "report.next",
     "pages": "report.pages",
+    "open_svg": "report.open_svg",
+    "details": "chart.details",
 }
 
 
