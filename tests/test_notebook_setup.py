@@ -245,3 +245,16 @@ def test_data_is_shown_as_text_never_as_markup(tmp_path: Path, ds: data.Dataset)
         assert "<strong>loud" not in shown
     assert quoted.count("[read more]") == 2  # the label and the source text, as written
     assert "[read more](javascript:alert(1))" in said.replace("&#40;", "(").replace("&#41;", ")")
+
+
+@pytest.mark.parametrize(
+    ("note", "shown"),
+    [
+        ("Musk says so (claim C31).", "Musk says so."),
+        ("Same as (E06, claim C41) here", "Same as here"),
+        ("Dated by S001; see E40.", "Dated by the October 2024 article."),
+        ("Both (F01, F02) agree", "Both agree"),
+    ],
+)
+def test_a_note_shows_no_row_id_nor_the_word_that_introduced_it(note: str, shown: str) -> None:
+    assert tables.readable(note, "en") == shown

@@ -199,6 +199,12 @@ def typography(text: str, lang: str) -> str:
     )
 
 
+def outlet(name: str, lang: str) -> str:
+    """An outlet an article cites, as the language names it ('OpenAI blog' -> 'le blog
+    d’OpenAI'); a name (Semafor, The Verge) as it is."""
+    return str(texts()["outlet"].get(name, {}).get(lang, name))
+
+
 def listing(items: list[str], lang: str) -> str:
     """Names as a list in words: 'Semafor, The Verge et Twitter' / 'Semafor, The Verge and
     Twitter' (Babel, CLDR)."""

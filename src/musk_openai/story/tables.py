@@ -47,7 +47,11 @@ QUOTED = {"excerpt", "first_heading"}
 #: A source's code and a row's id, as they may appear in a note of the dataset.
 SOURCE_CODE = re.compile(r"\bS\d{3}\b")
 ID_LIST = re.compile(r"\s*\((?:[FECMRK]\d{2,3}(?:,\s*|\s+and\s+|\s+et\s+)?)+\)")
+#: A word that only introduces a row id ("claim C31", "see E40"): left out with it.
+ID_WORD = re.compile(r"\b(?:claims?|rows?|see)\s+(?=[FECMRK]\d{2,3}\b)", re.I)
 ROW_ID = re.compile(r"\b[FECMRK]\d{2,3}\b(?:,\s*)?")
+#: What a row id left behind it: a separator before a full stop, a bracket or the end.
+LEFT_OVER = re.compile(r"\s*[;,]\s*(?=[.;)]|$)")
 FRENCH_QUOTE = re.compile(r"«[^»]*»")
 #: A source link as :func:`_links` writes it when it knows the source's text file.
 LAB_LINK = re.compile(r'<a href="[^"]*" data-page="([^"]*)">')
@@ -100,7 +104,7 @@ def _label(row: pd.Series, lang: str, rows: Rows) -> str:
 
 def _outlets(value: str, lang: str) -> str:
     """'Semafor; The Verge; Twitter' (the data's list) as words: 'Semafor, The Verge et Twitter'."""
-    return i18n.listing([x.strip() for x in value.split(";") if x.strip()], lang)
+    return i18n.listing([i18n.outlet(x.strip(), lang) for x in value.split(";") if x.strip()], lang)
 
 
 def _table_name(value: str, lang: str) -> str:
@@ -115,7 +119,9 @@ def readable(text: str, lang: str) -> str:
     out, spaced as ``lang`` writes it."""
     opens_with_code = SOURCE_CODE.match(text) is not None
     text = SOURCE_CODE.sub(lambda m: i18n.source_name(m.group(0), lang), text)
+    text = ID_WORD.sub("", text)
     text = ROW_ID.sub("", ID_LIST.sub("", text)).replace("()", "").replace("( ", "(")
+    text = LEFT_OVER.sub("", text)
     text = i18n.typography(text, lang)
     return text[:1].upper() + text[1:] if opens_with_code else text
 

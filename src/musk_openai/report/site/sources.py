@@ -147,7 +147,12 @@ def source_row(ds: Dataset, source_id: str, lang: str) -> dict[str, Any]:
         "inferred": str(src["date_basis"]) == "inferred",
         "covers": i18n.typography(_localized(src, "covers", lang), lang),
         "outlets": i18n.listing(
-            [x.strip() for x in str(src["outlets_cited"] or "").split(";") if x.strip()], lang
+            [
+                i18n.outlet(x.strip(), lang)
+                for x in str(src["outlets_cited"] or "").split(";")
+                if x.strip()
+            ],
+            lang,  # fmt: skip
         ),
     }
 
