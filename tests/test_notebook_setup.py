@@ -84,7 +84,9 @@ def test_tables_for_readers(tmp_path: Path, ds: data.Dataset) -> None:
     assert "mathjax_ignore" in html and "$" not in html and "157\u00a0Md&#36;" in html
     assert ">Montant</th>" in html and ">Selon</th>" in html and "source_id" not in html
     assert ">octobre 2024</td>" in html and ">—</td>" in html  # F02 has no date
-    assert '<td style="text-align: right">157' in html  # numbers right, words left
+    assert (
+        '<td style="text-align: right" data-label="Montant">157' in html
+    )  # numbers right, words left
     page = tables.report_links(html)  # the links as the report's page has them
     assert '<a href="sources/S001.html#F01">article d’octobre 2024</a>' in page
     assert ">F01<" not in html and ">Ligne</th>" not in html  # the row's id: only in the link
@@ -97,7 +99,7 @@ def test_tables_for_readers(tmp_path: Path, ds: data.Dataset) -> None:
         '<a href="sources/S001.html#E02">October 2024 article</a>'
     ) in tables.report_links(html)
     html = en.table(queries.valuations(ds), ["label", "excerpt"])._repr_html_()
-    assert '<td style="text-align: left"><span lang="fr">' in html
+    assert '<td style="text-align: left" data-label="Excerpt"><span lang="fr">' in html
     with pytest.raises(KeyError, match="no column"):
         en.table(queries.valuations(ds), ["nothing"])
 

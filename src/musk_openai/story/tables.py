@@ -213,10 +213,16 @@ def _align(column: str) -> str:
 
 
 def render(frame: pd.DataFrame, columns: list[str], lang: str, rows: Rows) -> str:
-    """The table as HTML, headers in words, no index."""
-    head = "".join(f"<th{_align(c)}>{dollars(i18n.t(f'table.{c}', lang))}</th>" for c in columns)
+    """The table as HTML, headers in words, no index; each cell names its column
+    (``data-label``), for a phone where each row is a block of labelled lines."""
+    names = {c: dollars(i18n.t(f"table.{c}", lang)) for c in columns}
+    head = "".join(f"<th{_align(c)}>{names[c]}</th>" for c in columns)
     body = "".join(
-        "<tr>" + "".join(f"<td{_align(c)}>{cell(r, c, lang, rows)}</td>" for c in columns) + "</tr>"
+        "<tr>"
+        + "".join(
+            f'<td{_align(c)} data-label="{names[c]}">{cell(r, c, lang, rows)}</td>' for c in columns
+        )
+        + "</tr>"
         for _, r in frame.iterrows()
     )
     return (
@@ -244,8 +250,7 @@ def table(frame: pd.DataFrame, columns: list[str], lang: str, rows: Rows) -> Tab
     unknown = [c for c in columns if c not in frame.columns and c not in TEXT]
     if unknown:
         raise KeyError(f"no column {unknown} in the table; it has {list(frame.columns)}")
-    # The dataset's notes are written in English only: texts.toml gives their column no header
-    # in the other languages, and a column without a header is not shown in that language.
+    # A column texts.toml gives no header (the coders' notes) is not shown to readers.
     columns = [c for c in columns if i18n.t(f"table.{c}", lang)]
     shown = render(frame, columns, lang, rows)
     plain = frame.reindex(columns=[c for c in columns if c in frame.columns]).to_string(index=False)
