@@ -234,9 +234,10 @@ def breakdown() -> list[tuple[str, float]]:
             code = (
                 "import sys, time; sys.modules['rfc3987_syntax'] = None\n"
                 "from pathlib import Path\n"
-                "from musk_openai.report.site.render import Nav, PageRenderer\n"
+                "from musk_openai.report.site.nav import Nav\n"
+                "from musk_openai.report.site.render import PageRenderer\n"
                 "r = PageRenderer(False)\n"
-                "nav = Nav('en', 'x', 'index.html', 'Home', ())\n"
+                "nav = Nav('en', 'x', '', '')\n"
                 f"args = (Path({str(page)!r}), Path({tmp!r}) / 'p.html', Path({tmp!r}), nav)\n"
                 "t = time.perf_counter(); r.render(*args); first = time.perf_counter() - t\n"
                 "t = time.perf_counter(); r.render(*args); again = time.perf_counter() - t\n"
