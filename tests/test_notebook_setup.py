@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from musk_openai.dataset import data
-from musk_openai.story import charts, notebook, params, tables
+from musk_openai.story import charts, export, notebook, params, tables
 
 
 def test_setup_checks_loads_and_prints_nothing(
@@ -51,8 +52,12 @@ def test_publish_saves_shows_and_keeps_each_chart(tmp_path: Path, ds: data.Datas
     story = notebook.Story(params.validate("en", "png,svg", 60, str(tmp_path)), ds, "2015", "2024")
     shown = story.publish(charts.musk_contribution(ds, "en"))
     story.publish(charts.musk_stops_funding(ds, "en"))
-    assert type(shown).__name__ == "Image"  # the exported PNG itself, with its alt text
+    # the exported PNG itself, with its alt text, and its narrow drawing for the report's phones
     data, metadata = shown._repr_mimebundle_()  # type: ignore[attr-defined]
+    png = (tmp_path / "04-musk-contribution.png").read_bytes()
+    narrow = (tmp_path / "04-musk-contribution.narrow.png").read_bytes()
+    assert base64.b64decode(data["image/png"]) == png
+    assert base64.b64decode(data[export.NARROW_MIME]) == narrow
     assert metadata["image/png"]["alt"] == story.charts["04-musk-contribution"].alt
     assert "44 million dollars" in metadata["image/png"]["alt"]
     assert [p.name for p in story.files] == [

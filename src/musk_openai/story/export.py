@@ -194,13 +194,44 @@ def svg_for_page(svg_file: Path, page_dir: Path) -> str:
     return SVG_LINK.sub(rebase, svg[start:])
 
 
+#: The output's type that carries a chart's narrow drawing (a PNG, base64) beside its image:
+#: JupyterLab shows the ``image/png``; the report's page offers the narrow one to phones.
+NARROW_MIME = "application/vnd.musk-openai.narrow+png"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A chart as a notebook shows it: its PNG (and alt text), and its narrow drawing."""
+
+    png: bytes
+    narrow: bytes
+    alt: str
+    width: int
+
+    def _repr_mimebundle_(
+        self, include: object = None, exclude: object = None
+    ) -> tuple[dict[str, str], dict[str, object]]:
+        import base64
+
+        data = {
+            "image/png": base64.b64encode(self.png).decode("ascii"),
+            NARROW_MIME: base64.b64encode(self.narrow).decode("ascii"),
+            "text/plain": self.alt or "<chart>",
+        }
+        return data, {"image/png": {"alt": self.alt, "width": self.width}}
+
+
 def show(written: list[Path], alt: str = "", width: int = 960) -> object:
     """The exported chart itself (PNG, else SVG) to display in a notebook, what the reader gets,
-    with its alt text in the output's metadata (``metadata["image/png"]["alt"]``)."""
+    with its alt text in the output's metadata (``metadata["image/png"]["alt"]``), and its
+    narrow drawing (:data:`NARROW_MIME`) when it was exported."""
     from IPython.display import SVG, Image
 
-    by_suffix = {p.suffix: p for p in written}
+    by_suffix = {p.suffix: p for p in written if NARROW not in p.name}
     if ".png" in by_suffix:
+        narrow = narrow_file(by_suffix[".png"])
+        if narrow.is_file():
+            return Shown(by_suffix[".png"].read_bytes(), narrow.read_bytes(), alt, width)
         return Image(filename=str(by_suffix[".png"]), width=width, alt=alt)
     if ".svg" in by_suffix:
         return SVG(filename=str(by_suffix[".svg"]), metadata={"alt": alt})
