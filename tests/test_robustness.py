@@ -111,7 +111,10 @@ def test_a_custom_run_is_confined_quiet_and_reads_relative_paths(
     assert proc.returncode == 0, proc.stderr
     out = tmp_path / "out"
     figures = sorted(p.name for p in (out / "figures" / "en").iterdir())
-    assert figures == [f"01-valuation-growth.{x}" for x in ("alt.txt", "csv", "png", "svg")]
+    assert figures == [
+        f"01-valuation-growth.{x}"
+        for x in ("alt.txt", "csv", "desc.txt", "narrow.png", "narrow.svg", "png", "svg")
+    ]
     for f in (out / "figures" / "en").iterdir():
         assert f.stat().st_mode & 0o777 == 0o644, f
     assert f"figures (en): {out / 'figures' / 'en'}\n" in proc.stderr + "\n"

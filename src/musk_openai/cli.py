@@ -190,6 +190,7 @@ def _plan_and_run(args: argparse.Namespace) -> int:
     logging.getLogger("papermill").addHandler(logging.NullHandler())
     from musk_openai.dataset.data import load
     from musk_openai.report import runner
+    from musk_openai.report.runner.outputs import InterruptedAfterSwap
 
     options = {k: v for k, v in vars(args).items() if k in runner.RawOptions.__annotations__}
     try:
@@ -202,15 +203,18 @@ def _plan_and_run(args: argparse.Namespace) -> int:
         result = runner.run_plan(plan, stream=sys.stderr)
     except ProjectError as exc:
         return _error(exc)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         # The kernels were killed, some as they started: nbclient's own clean-up, left to run
         # when Python exits, may then fail on a kernel that is gone. Python reports that through
         # sys.unraisablehook; after an interruption it is expected, and not shown.
         sys.unraisablehook = lambda unraisable: None
-        print(
-            f"musk-openai report: interrupted; the kernels were stopped and {unchanged}",
-            file=sys.stderr,
+        said = (
+            f"it came as the report was put in place, which was finished first: {plan.output} "
+            "holds this run's report"
+            if isinstance(exc, InterruptedAfterSwap)
+            else f"the kernels were stopped and {unchanged}"
         )
+        print(f"musk-openai report: interrupted; {said}", file=sys.stderr)
         return 130
     except OSError as exc:
         where = exc.filename or plan.output

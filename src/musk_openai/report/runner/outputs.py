@@ -11,20 +11,25 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import json
 import os
 import shutil
+import signal
 import stat
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from musk_openai import paths
+from musk_openai import files, paths
 from musk_openai.errors import ProjectError
 from musk_openai.report.types import BUILDING
 
 LOCK = ".lock"
 OLD = ".old"
+#: The swap's journal: while it exists, .building holds a finished report being put in place.
+SWAP = ".swap"
 FAILED = "failed-run"
 #: What a report folder holds: what a run writes (files or folders), and its own scratch names.
 ENTRIES = {
@@ -35,7 +40,7 @@ ENTRIES = {
     "figures": "dir",
     FAILED: "dir",
 }
-SCRATCH = {LOCK, BUILDING, OLD, ".DS_Store"}
+SCRATCH = {LOCK, BUILDING, OLD, SWAP, ".DS_Store"}
 
 
 class OutputError(ProjectError):
@@ -110,7 +115,9 @@ def locked(folder: Path) -> Iterator[Path]:
 
 
 def fresh_building(folder: Path) -> Path:
-    """An empty ``<folder>/.building`` (what a crashed run left there is removed first)."""
+    """An empty ``<folder>/.building``. A swap a crash cut short is finished first (its new
+    report is complete: :func:`install`); what a crashed run left otherwise is removed."""
+    recover(folder)
     building = folder / BUILDING
     for leftover in (building, folder / OLD):
         shutil.rmtree(leftover, ignore_errors=True)
@@ -118,27 +125,88 @@ def fresh_building(folder: Path) -> Path:
     return building
 
 
+class InterruptedAfterSwap(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM, SIGHUP) came while the report was being put in place: the swap was
+    finished first, so the folder holds this run's report."""
+
+
 def install(folder: Path, building: Path, failed: bool) -> Path:
     """Put a finished run in place; returns where its pages are.
 
     Success: every entry of the previous report is replaced by the new one's (and an earlier
-    failed run is removed). Failure: the previous report stays; the run goes to failed-run/.
+    failed run is removed). The swap is journaled (``.swap``, written whole, names the new
+    entries) and holds Ctrl-C, SIGTERM and SIGHUP until it is done; a crash at any of its
+    renames leaves a journal the next run (:func:`recover`) rolls forward, so the folder never
+    stays half old, half new. Failure: the previous report stays; the run goes to failed-run/.
     """
     if failed:
         target = folder / FAILED
         shutil.rmtree(target, ignore_errors=True)
         building.rename(target)
         return target
-    old = folder / OLD
-    old.mkdir()
-    for name in ENTRIES:
-        if (folder / name).exists():
-            (folder / name).rename(old / name)
-    for entry in building.iterdir():
-        entry.rename(folder / entry.name)
-    building.rmdir()
-    shutil.rmtree(old, ignore_errors=True)
+    names = sorted(entry.name for entry in building.iterdir())
+    files.write_bytes(folder / SWAP, json.dumps(names).encode(), 0o644)
+    try:
+        with _signals_held():
+            _roll_forward(folder)
+    except KeyboardInterrupt:
+        raise InterruptedAfterSwap() from None
     return folder
+
+
+def recover(folder: Path) -> bool:
+    """Finish a swap a crash cut short (its journal is there); True if there was one."""
+    if not (folder / SWAP).is_file():
+        return False
+    _roll_forward(folder)
+    return True
+
+
+def _roll_forward(folder: Path) -> None:
+    """The swap, from wherever it stopped: each old entry into .old, each new one into place,
+    then the journal removed (the new report is in place) and .old."""
+    journal = folder / SWAP
+    new = set(json.loads(journal.read_text(encoding="utf-8")))
+    building, old = folder / BUILDING, folder / OLD
+    old.mkdir(exist_ok=True)
+    for name in ENTRIES:
+        here = folder / name
+        still_old = here.exists() or here.is_symlink()
+        if still_old and (name not in new or (building / name).exists()):
+            if (old / name).exists():  # an earlier attempt moved one already: keep the first
+                shutil.rmtree(here) if here.is_dir() and not here.is_symlink() else here.unlink()
+            else:
+                here.rename(old / name)
+    for name in sorted(new):
+        if (building / name).exists():
+            (building / name).rename(folder / name)
+    shutil.rmtree(building, ignore_errors=True)
+    journal.unlink()
+    shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP held back until the block is done, then handled as they
+    would have been (Python runs signal handlers in the main thread, whichever thread the
+    signal reached: a handler that only takes note defers them)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    before = {s: signal.signal(s, lambda signum, frame: received.append(signum)) for s in held}
+    try:
+        yield
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)
+        if received:
+            handler = before[signal.Signals(received[0])]
+            if callable(handler):
+                handler(received[0], None)
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), received[0])
 
 
 def discard(folder: Path) -> None:
