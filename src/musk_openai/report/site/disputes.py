@@ -52,18 +52,21 @@ class Dispute:
     conflict: str
     versions: list[Version]
     note: Markup
+    #: The language the note is shown in: the page's where texts.toml translates it.
+    note_lang: str = NOTES_LANG
 
 
-def note_html(note: str, anchors: dict[str, str]) -> Markup:
-    """A dispute's note as HTML: its French quotations marked, each source's code its name in
-    words linked to its page, each row's id a link to its sentence (``anchors``, by id)."""
-    marked = str(corrections.marked(note, NOTES_LANG))
+def note_html(note: str, anchors: dict[str, str], lang: str = NOTES_LANG) -> Markup:
+    """A dispute's note (written in ``lang``) as HTML: its French quotations marked, each
+    source's code its name in words linked to its page, each row's id a link to its sentence
+    (``anchors``, by id)."""
+    marked = str(corrections.marked(note, lang))
     out, last = [], 0
     for m in CODE.finditer(marked):
         out.append(marked[last : m.start()])
         code = m.group(1)
         if code.startswith("S"):
-            name = i18n.typography(i18n.source_name(code, NOTES_LANG), NOTES_LANG)
+            name = i18n.typography(i18n.source_name(code, lang), lang)
             if SENTENCE_START.search("".join(out)):
                 name = name[:1].upper() + name[1:]
             out.append(str(Markup('<a href="sources/{}.html">{}</a>').format(code, name)))
@@ -108,10 +111,24 @@ def views(ds: Dataset, lang: str) -> list[Dispute]:
                 question=i18n.typography(str(getattr(d, f"question_{lang}")), lang),
                 conflict=i18n.t(f"conflict.{d.conflict}", lang),
                 versions=versions,
-                note=note_html(str(d.note), anchors),
+                note=_note(str(d.subject), str(d.note), anchors, lang),
+                note_lang=lang if _translated(str(d.subject), lang) else NOTES_LANG,
             )
         )
     return found
+
+
+def _translated(subject: str, lang: str) -> str:
+    """The note's translation in ``lang`` (texts.toml's ``dispute_note``), or ""."""
+    notes = i18n.texts()["dispute_note"]
+    return i18n.t(f"dispute_note.{subject}", lang) if subject in notes else ""
+
+
+def _note(subject: str, note: str, anchors: dict[str, str], lang: str) -> Markup:
+    """The note in the page's language where texts.toml translates it, else the dataset's own
+    (in :data:`NOTES_LANG`)."""
+    own = _translated(subject, lang)
+    return note_html(own, anchors, lang) if own else note_html(note, anchors)
 
 
 def words(lang: str) -> dict[str, str]:

@@ -238,7 +238,6 @@ def write_page(ds: Dataset, folder: Path, lang: str, layout: dict[str, Any]) -> 
             table=table,
             disputes=disputes.views(ds, lang),
             disputes_words=disputes.words(lang),
-            note_lang=disputes.NOTES_LANG,
             none_word=i18n.t("report.none", lang),
         )
     )
