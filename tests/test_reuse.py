@@ -438,3 +438,24 @@ def test_the_users_matplotlib_and_ipython_settings_do_not_reach_the_kernels(
     nb = nbformat.read(tmp_path / "out" / "en" / "00-probe.ipynb", as_version=4)
     printed = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
     assert "facecolor white" in printed and "startup False" in printed, printed
+
+
+def test_a_data_edit_undone_during_the_run_is_not_kept(project: Project) -> None:
+    """A data file changed while the kernels run, then put back as it was before the run ends:
+    the content hashed at both ends is the same, yet a kernel may have read the edit; nothing
+    of that run is kept for reuse."""
+    edit = (
+        "\nimport os, pathlib, time\n"
+        "f = pathlib.Path(os.environ['MUSK_OPENAI_DATA']) / 'figures.csv'\n"
+        "if lang == 'en':  # one kernel only: the other would read the edit as the original\n"
+        "    kept = f.read_bytes()\n"
+        "    f.write_bytes(kept.replace(b'157000000000', b'99000000000'))\n"
+        "    time.sleep(0.05)\n"
+        "    f.write_bytes(kept)\n"
+    )
+    before = reuse.inputs(project.nbs).data
+    project.edit_cell("00-plain", edit)
+    edited = {"00-plain fr", "00-plain en"}
+    assert project.run()[1] == edited
+    assert reuse.inputs(project.nbs).data == before  # the data is what it was
+    assert project.run()[1] == edited  # yet its runs were not kept: executed again

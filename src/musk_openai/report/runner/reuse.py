@@ -21,7 +21,8 @@ executed notebook, the figures it wrote, and a ``manifest.json`` giving the SHA-
 Entries are read and written only by the run holding the output folder's lock. An entry is
 written to a temporary name and renamed into place once complete, and only at the end of a run
 that was not interrupted, for the jobs that succeeded, and only if the inputs hashed at the start
-of the run are still the same at its end. An entry is trusted only if it is the current user's,
+of the run are still the same at its end and no data file was written meanwhile (an edit undone
+during the run: :func:`touched`). An entry is trusted only if it is the current user's,
 every file matches its manifest, its notebook carries its key, and its folders are the user's,
 writable by nobody else (:func:`musk_openai.dataset.cache.safe`, the one trust rule); anything else
 is removed and the job executed again.
@@ -85,6 +86,19 @@ def inputs(notebooks_dir: Path) -> Inputs:
         beside=beside_digest(notebooks_dir),
         report=files.digest(files.tree(PACKAGE / "report")),
     )
+
+
+def touched(folder: Path | None = None) -> dict[str, tuple[int, int, int]]:
+    """When each file of the data folder was last written (and its size and inode): compared
+    at the start and the end of a run, it tells an edit undone during the run, which hashing
+    the content at both ends cannot see (the kernels may have read the edited file)."""
+    root = (folder or paths.data_dir()).resolve()
+    found = {}
+    for f in sorted(root.rglob("*")):
+        if f.is_file():
+            st = f.stat()
+            found[f.relative_to(root).as_posix()] = (st.st_mtime_ns, st.st_size, st.st_ino)
+    return found
 
 
 def beside_digest(notebooks_dir: Path) -> str:

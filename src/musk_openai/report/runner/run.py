@@ -87,6 +87,7 @@ def run_plan(plan: Plan, *, stream: IO[str] | None = sys.stderr) -> Report:
                 (building / lg).mkdir(parents=True, exist_ok=True)
                 plan.figures_dirs[lg].mkdir(parents=True, exist_ok=True)
             inputs = reuse.inputs(plan.notebooks_dir)
+            written = reuse.touched()
             keys = reuse.keys(plan, inputs)
             pages = {j.label: reuse.page_key(keys[j.label], j, plan, inputs) for j in plan.work}
             reused = [] if plan.force else restore(plan, store, keys)
@@ -98,7 +99,10 @@ def run_plan(plan: Plan, *, stream: IO[str] | None = sys.stderr) -> Report:
             shared_key = reuse.site_key(plan, inputs)
             shared = store.restore_files(shared_key, building)
             site.write_site(plan, results, dataset_version(inputs), shared_done=shared)
-            unchanged = not todo or reuse.inputs(plan.notebooks_dir) == inputs
+            # nothing is saved if the inputs changed during the run, even back to what they were
+            unchanged = not todo or (
+                reuse.inputs(plan.notebooks_dir) == inputs and reuse.touched() == written
+            )
             save_for_reuse(store, results, keys, unchanged=unchanged)
             if unchanged:
                 kept = {r.job.label for r in reused if r.page_written}
