@@ -81,3 +81,21 @@ def interruptible() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def write_site_pages(root: Path) -> Path:
+    """The report's own pages (front pages, source pages, fact explorer, corrections) written
+    from the dataset into ``root``, with one notebook and no run: no kernel. Returns the
+    folder that holds them (the run's .building)."""
+    from musk_openai.report import runner
+    from musk_openai.report.site import site
+    from musk_openai.report.types import BUILDING
+
+    make_tagged_notebook(root / "notebooks", "01-x", ("md", "# X", []))
+    plan = runner.plan_report(
+        notebooks_dir=root / "notebooks", output=root / "out", figures_root=root / "figures"
+    )
+    for lang in plan.langs:
+        (plan.output / BUILDING / lang).mkdir(parents=True)
+    site.write_site(plan, [], "test")
+    return plan.output / BUILDING

@@ -12,12 +12,10 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import make_tagged_notebook
+from helpers import write_site_pages
 
 from musk_openai.dataset import data
-from musk_openai.report import runner
-from musk_openai.report.site import facts, site
-from musk_openai.report.types import BUILDING
+from musk_openai.report.site import facts
 from musk_openai.story import i18n
 
 LANGS = ("fr", "en")
@@ -26,15 +24,7 @@ LANGS = ("fr", "en")
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The report's own pages (sources, explorer) written from the dataset: no kernel."""
-    root = tmp_path_factory.mktemp("explorer")
-    make_tagged_notebook(root / "notebooks", "01-x", ("md", "# X", []))
-    plan = runner.plan_report(
-        notebooks_dir=root / "notebooks", output=root / "out", figures_root=root / "figures"
-    )
-    for lang in plan.langs:
-        (plan.output / BUILDING / lang).mkdir(parents=True)
-    site.write_site(plan, [], "test")
-    return plan.output / BUILDING
+    return write_site_pages(tmp_path_factory.mktemp("explorer"))
 
 
 def soup(path: Path) -> BeautifulSoup:

@@ -14,14 +14,13 @@ from urllib.parse import unquote, urlsplit
 import golden
 import pytest
 from bs4 import BeautifulSoup
-from helpers import FIGURE, make_tagged_notebook
+from helpers import FIGURE, make_tagged_notebook, write_site_pages
 
 from musk_openai.dataset import data
 from musk_openai.paths import PROJECT_ROOT
 from musk_openai.report import runner
 from musk_openai.report.runner import execute as runner_execute
-from musk_openai.report.site import cells, corrections, facts, figures, site, sources
-from musk_openai.report.types import BUILDING
+from musk_openai.report.site import cells, corrections, facts, figures, sources
 from musk_openai.story import i18n
 
 LANGS = ("fr", "en")
@@ -40,15 +39,7 @@ pd.DataFrame({"id": ["F01", "F02"], "date": ["2024-10", None], "source_id": ["S0
 def site_pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The report's own pages (front pages, source pages, fact explorer, corrections) written
     from the dataset, with no notebook run: no kernel."""
-    root = tmp_path_factory.mktemp("site")
-    make_tagged_notebook(root / "notebooks", "01-x", ("md", "# X", []))
-    plan = runner.plan_report(
-        notebooks_dir=root / "notebooks", output=root / "out", figures_root=root / "figures"
-    )
-    for lang in plan.langs:
-        (plan.output / BUILDING / lang).mkdir(parents=True)
-    site.write_site(plan, [], "test")
-    return plan.output / BUILDING
+    return write_site_pages(tmp_path_factory.mktemp("site"))
 
 
 def make_notebooks(nbs: Path) -> None:
