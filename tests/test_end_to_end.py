@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -92,6 +93,11 @@ def test_report_in_a_real_browser(moved_report: Path, page_name: str, browser: A
             "i.naturalWidth, i.alt])"
         )
         lang = page.evaluate("document.documentElement.lang")
+        # the charts: SVGs (their marks link to their sentences), each drawn wide and narrow
+        charts = page.evaluate(
+            "Array.from(document.querySelectorAll('figure.chart')).map(f => "
+            "Array.from(f.querySelectorAll('object')).map(o => o.data))"
+        )
         page.screenshot(path=str(moved_report.parent / f"{page_name.replace('/', '-')}.png"))
     finally:
         page.context.close()
@@ -102,7 +108,10 @@ def test_report_in_a_real_browser(moved_report: Path, page_name: str, browser: A
     assert not outside, f"the page requested something outside file://: {outside}"
     assert lang == (page_name.split("/")[0] if "/" in page_name else "fr")
     if page_name.endswith("/index.html"):
-        assert len(images) == 7, "every chart of the language is shown"
+        assert len(charts) == 7, "every chart of the language is shown"
+        svgs = [Path(unquote(urlsplit(data).path)) for both in charts for data in both]
+        assert all(len(both) == 2 for both in charts), "a wide and a narrow drawing each"
+        assert all(svg.suffix == ".svg" and svg.is_file() for svg in svgs), svgs
     elif page_name != "index.html" and "sources" not in page_name:
         assert images, "the page shows its chart"
 
