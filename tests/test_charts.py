@@ -549,3 +549,38 @@ def test_each_chart_is_also_drawn_narrow_with_text_a_phone_can_read(
                 if t.get_visible() and t.get_text().strip() and id(t) not in undrawn:
                     box = t.get_window_extent(renderer)
                     assert box.x0 >= -1 and box.x1 <= fig.bbox.width + 1, (chart.name, t.get_text())
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_narrow_funding_names_the_valuation_line_and_keeps_labels_left_of_it(
+    ds: data.Dataset, lang: str
+) -> None:
+    """02 on a phone: the dashed line is named like the wide one (« valorisation d’octobre
+    2024 : 157 Md$ »); no heading or row label runs under it or off the figure."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.lines import Line2D
+
+    chart = charts.funding_sources(ds, lang)
+    assert chart.narrow is not None
+    fig = chart.narrow.fig
+    fig.set_dpi(100)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    ax = fig.axes[0]
+    valuation = queries.valuations(ds)["value"].iloc[-1]
+    name = i18n.t("chart.funding.valuation_line", lang, v=i18n.money(valuation, lang))
+    wide = {t.get_text() for t in chart.fig.axes[0].texts}
+    assert name in wide
+    texts = {t.get_text(): t for t in ax.texts}
+    assert name in texts
+    (line,) = [x for x in ax.lines if isinstance(x, Line2D) and x.get_linestyle() == "--"]
+    line_x = ax.transData.transform((line.get_xdata()[0], 0))[0]
+    assert texts[name].get_window_extent(renderer).x1 < line_x
+    # every heading and row label (left-aligned at the axes' edge) ends before the line
+    left = [t for t in ax.texts if t.get_text() != name and t.get_horizontalalignment() == "left"
+            and t.get_position()[0] == 0]  # fmt: skip
+    assert len(left) == len(chart.data) + chart.data["group"].nunique()
+    for t in left:
+        assert t.get_window_extent(renderer).x1 < line_x, t.get_text()
+    for t in fig.findobj(Text):
+        if t.get_visible() and t.get_text().strip():
+            assert t.get_window_extent(renderer).x1 <= fig.bbox.width, t.get_text()
