@@ -584,3 +584,32 @@ def test_narrow_funding_names_the_valuation_line_and_keeps_labels_left_of_it(
     for t in fig.findobj(Text):
         if t.get_visible() and t.get_text().strip():
             assert t.get_window_extent(renderer).x1 <= fig.bbox.width, t.get_text()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_timeline_grey_means_only_the_others(ds: data.Dataset, lang: str) -> None:
+    """03, wide and narrow: grey is « d’autres (Microsoft, Google, Apple) »; the keys to a day,
+    a month or year and an uncertain date or range are shapes in ink (the range hatched on
+    white), no party's colour and no paler grey."""
+    from matplotlib.colors import to_hex
+
+    from musk_openai.story import style
+
+    chart = charts.dispute_timeline(ds, lang)
+    assert chart.narrow is not None
+    shapes = {i18n.t(f"chart.timeline.{k}", lang) for k in ("day", "period", "interval")}
+    for fig in (chart.fig, chart.narrow.fig):
+        seen = set()
+        for legend in fig.legends:
+            for handle, text in zip(legend.legend_handles, legend.get_texts(), strict=True):
+                if text.get_text() not in shapes:
+                    continue
+                seen.add(text.get_text())
+                if hasattr(handle, "get_hatch") and handle.get_hatch():
+                    assert to_hex(handle.get_facecolor()) == "#ffffff"
+                    assert to_hex(handle.get_edgecolor()) == to_hex(style.INK)
+                else:
+                    colour = handle.get_color() if hasattr(handle, "get_color") else None
+                    colour = colour or handle.get_facecolor()
+                    assert to_hex(colour) == to_hex(style.INK), text.get_text()
+        assert seen == shapes
