@@ -13,7 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.lines import Line2D
 from matplotlib.text import Text
+from matplotlib.transforms import Bbox
 
 from musk_openai.dataset import data
 from musk_openai.paths import FIGURES_DIR
@@ -613,3 +617,59 @@ def test_timeline_grey_means_only_the_others(ds: data.Dataset, lang: str) -> Non
                     colour = colour or handle.get_facecolor()
                     assert to_hex(colour) == to_hex(style.INK), text.get_text()
         assert seen == shapes
+
+
+def _key_box(handle: Artist, renderer: RendererAgg) -> Bbox:
+    """Where a legend key is drawn: a marker's own shape (a diamond is wider than its size);
+    a patch's box; nothing for a key without a mark (a legend's heading)."""
+    from matplotlib.markers import MarkerStyle
+
+    box = handle.get_window_extent(renderer)
+    if not isinstance(handle, Line2D):
+        return box
+    if handle.get_marker() in ("None", "", None, " "):
+        return Bbox.null()
+    shape = MarkerStyle(handle.get_marker())
+    x0, y0, x1, y1 = shape.get_path().transformed(shape.get_transform()).get_extents().extents
+    scale = renderer.dpi / 72
+    size, edge = handle.get_markersize(), handle.get_markeredgewidth() / 2
+    cx, cy = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
+    return Bbox.from_extents(
+        cx + (x0 * size - edge) * scale,
+        cy + (y0 * size - edge) * scale,
+        cx + (x1 * size + edge) * scale,
+        cy + (y1 * size + edge) * scale,
+    )
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_no_two_legend_keys_touch_in_the_narrow_drawings(ds: data.Dataset, lang: str) -> None:
+    """On a phone, each legend key stands apart (06's « demande » diamond sat on the circle of
+    « affirmation »); and 06's key to the suits is a shape no claim is drawn with."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from musk_openai.story.charts import lawsuits
+
+    for builders in charts.BUILDERS.values():
+        for build in builders:
+            chart = build(ds, lang)
+            assert chart.narrow is not None
+            fig = chart.narrow.fig
+            fig.set_dpi(200)  # as figures/ are drawn: text, and so a legend's rows, hint by dpi
+            renderer = FigureCanvasAgg(fig).get_renderer()
+            fig.draw(renderer)  # legends place their keys when drawn
+            boxes = [
+                _key_box(h, renderer)
+                for legend in fig.legends
+                for h in legend.legend_handles
+                if h is not None and h.get_visible()
+            ]
+            boxes = [b for b in boxes if b.width > 0 and b.height > 0]
+            for i, a in enumerate(boxes):
+                for b in boxes[i + 1 :]:
+                    assert not a.overlaps(b), (chart.name, a, b)
+    assert lawsuits.FILL_KEY not in lawsuits.SHAPES.values()
+    fig = charts.lawsuit_claims(ds, lang).fig
+    suits = [h for legend in fig.legends for h, t in zip(legend.legend_handles,
+             legend.get_texts(), strict=True) if "2024" in t.get_text()]  # fmt: skip
+    assert len(suits) == 2 and {h.get_marker() for h in suits} == {lawsuits.FILL_KEY}
