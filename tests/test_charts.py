@@ -673,3 +673,29 @@ def test_no_two_legend_keys_touch_in_the_narrow_drawings(ds: data.Dataset, lang:
     suits = [h for legend in fig.legends for h, t in zip(legend.legend_handles,
              legend.get_texts(), strict=True) if "2024" in t.get_text()]  # fmt: skip
     assert len(suits) == 2 and {h.get_marker() for h in suits} == {lawsuits.FILL_KEY}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_valuation_bars_use_no_party_colour(ds: data.Dataset, lang: str) -> None:
+    """01, wide and narrow: blue means « OpenAI (who says it) » and grey « la presse » in every
+    other chart, so the bars are in ink: the two valuations solid, the money raised outlined,
+    as the subtitle says."""
+    from matplotlib.colors import to_hex
+
+    from musk_openai.story import style
+
+    chart = charts.valuation_growth(ds, lang)
+    assert chart.narrow is not None
+    kinds = list(chart.data["kind"])
+    assert kinds.count("valuation") == 2 and len(kinds) == 3
+    subtitle = i18n.t("chart.valuation.subtitle", lang)
+    for fig in (chart.fig, chart.narrow.fig):
+        bars = fig.axes[0].patches
+        assert len(bars) == 3
+        for bar, kind in zip(bars, kinds, strict=True):
+            face = to_hex(bar.get_facecolor())
+            assert to_hex(bar.get_edgecolor()) == to_hex(style.INK) or kind == "valuation"
+            assert face == (to_hex(style.INK) if kind == "valuation" else "#ffffff"), kind
+            assert face not in {to_hex(c) for c in style.PARTY_COLOURS.values()}
+        shown = " ".join(" ".join(t.get_text().split()) for t in fig.texts)
+        assert " ".join(subtitle.split()) in shown  # it says which bar is which
