@@ -699,3 +699,34 @@ def test_valuation_bars_use_no_party_colour(ds: data.Dataset, lang: str) -> None
             assert face not in {to_hex(c) for c in style.PARTY_COLOURS.values()}
         shown = " ".join(" ".join(t.get_text().split()) for t in fig.texts)
         assert " ".join(subtitle.split()) in shown  # it says which bar is which
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_no_narrow_text_reaches_the_figure_edge_as_figures_are_drawn(
+    ds: data.Dataset, lang: str
+) -> None:
+    """At the 200 dpi figures/ are drawn at (text widths hint by dpi), every text of a narrow
+    drawing ends inside the figure, at least 0.03 inch from its right edge (03's « Google
+    dépasse OpenAI … qu’exige » lost its last letter)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    for builders in charts.BUILDERS.values():
+        for build in builders:
+            chart = build(ds, lang)
+            assert chart.narrow is not None
+            fig = chart.narrow.fig
+            fig.set_dpi(200)
+            renderer = FigureCanvasAgg(fig).get_renderer()
+            fig.draw(renderer)
+            edge = fig.bbox.width - 0.03 * 200
+            undrawn = set()  # tick labels outside the axes' view, which matplotlib skips
+            for ax in fig.axes:
+                for axis in (ax.xaxis, ax.yaxis):
+                    lo, hi = sorted(axis.get_view_interval())
+                    for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                        if not lo - 1e-9 <= tick.get_loc() <= hi + 1e-9:
+                            undrawn |= {id(tick.label1), id(tick.label2)}
+            for t in fig.findobj(Text):
+                if t.get_visible() and t.get_text().strip() and id(t) not in undrawn:
+                    box = t.get_window_extent(renderer)
+                    assert box.x0 >= 0 and box.x1 <= edge, (chart.name, t.get_text(), box)

@@ -84,7 +84,8 @@ def funding(ds: Dataset, rows: pd.DataFrame, valuation: float, lang: str) -> nw.
 def timeline(ds: Dataset, rows: pd.DataFrame, parts: list[Any], title: str, subtitle: str,
              lang: str) -> nw.Page:  # fmt: skip
     """03: each panel's events top to bottom, each bar under its label and date."""
-    labels = [nw.wrapped(f"{_common.one_line(r['label'])} — {r['when']}", nw.LABEL)
+    chars = nw.CHARS[nw.LABEL] - 4  # from the panel's edge, a little in from the figure's
+    labels = [_common.wrap(f"{_common.one_line(r['label'])} — {r['when']}", chars)
               for _, r in rows.iterrows()]  # fmt: skip
     height_of = {i: ROW + (nw.lines(lb) - 1) * nw.LEADING[nw.LABEL]
                  for i, lb in zip(rows.index, labels, strict=True)}  # fmt: skip
