@@ -129,12 +129,13 @@ def open_end(ax: Axes, x: pd.Timestamp, y: float, side: str, colour: str) -> Non
 
 
 def span_legend(styles: Iterable[str], lang: str) -> list[Artist]:
-    """What a dot, a bar and a hatched bar mean, for the styles drawn."""
+    """What a dot, a bar and a hatched bar mean, for the styles drawn: shapes in neutral ink, so
+    that no legend colour but the parties' (grey: the others) means anything."""
     handles: dict[str, Artist] = {
-        "dot": Line2D([], [], marker="o", ls="none", ms=8, color=style.MUTED,
+        "dot": Line2D([], [], marker="o", ls="none", ms=8, color=style.INK,
                       label=i18n.t("chart.timeline.day", lang)),
-        "bar": Patch(color=style.MUTED, label=i18n.t("chart.timeline.period", lang)),
-        "interval": Patch(facecolor=style.MUTED, alpha=0.35, hatch="////", edgecolor=style.MUTED,
+        "bar": Patch(color=style.INK, label=i18n.t("chart.timeline.period", lang)),
+        "interval": Patch(facecolor="white", hatch="////", edgecolor=style.INK, linewidth=1.0,
                           label=i18n.t("chart.timeline.interval", lang)),
     }  # fmt: skip
     drawn = set(styles)

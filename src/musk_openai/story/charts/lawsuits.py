@@ -21,6 +21,9 @@ from musk_openai.story.export import Chart
 COLOURS = {side: style.assertor_colour(side) for side in queries.SIDE_ORDER}
 #: A mark's shape by kind of claim: an assertion, a demand, a rejection of the other side's claim.
 SHAPES = {"assertion": "o", "demand": "D", "rejection": "X"}
+#: The key to the fills (filled: the first suit, hollow: the refiled one): a hexagon, a shape no
+#: claim has (and not the colour legend's square).
+FILL_KEY = "h"
 #: The layout, in inches: the figure's width, the subjects' column, each side's column, a line of
 #: text (10 pt) and the space between two claims and around a subject's line; characters per line.
 WIDTH, TOPICS, COLUMN, LINE, PAD, CHARS = 10.0, 1.9, 2.6, 0.175, 0.1, 31
@@ -87,10 +90,11 @@ def _suit_date(ds: Dataset, step: str, lang: str) -> tuple[str, str]:
     return when, i18n.source_name(str(row["source_id"]), lang, short=True)
 
 
-def _shapes(ds: Dataset, lang: str) -> tuple[list[Artist], list[Artist]]:
-    """The legend's shapes (kinds of claim), then its fills (the suits, with their dates)."""
+def _shapes(ds: Dataset, lang: str, ms: float = 9) -> tuple[list[Artist], list[Artist]]:
+    """The legend's shapes (kinds of claim), then its fills (the suits, with their dates): a
+    hexagon, filled or hollow, a shape no claim has, so that no key reads as a kind of claim."""
     shapes: list[Artist] = [
-        Line2D([], [], marker=m, ls="none", ms=9, color=style.MUTED, mew=2,
+        Line2D([], [], marker=m, ls="none", ms=ms, color=style.MUTED, mew=2,
                label=i18n.t(f"chart.lawsuits.{k}", lang))
         for k, m in SHAPES.items()
     ]  # fmt: skip
@@ -99,7 +103,7 @@ def _shapes(ds: Dataset, lang: str) -> tuple[list[Artist], list[Artist]]:
                              ("refiled", "lawsuit_refiled", "white")):  # fmt: skip
         date, source = _suit_date(ds, step, lang)
         label = i18n.t(f"chart.lawsuits.{suit}", lang, date=date, source=source)
-        fills.append(Line2D([], [], marker="o", ls="none", ms=9, color=style.MUTED, mew=2,
+        fills.append(Line2D([], [], marker=FILL_KEY, ls="none", ms=ms, color=style.MUTED, mew=2,
                             mfc=fill, label=label))  # fmt: skip
     return shapes, fills
 
@@ -181,7 +185,7 @@ def lawsuit_claims(ds: Dataset, lang: str) -> Chart:
     _common.titles(fig, "lawsuits", lang)
     for txt, inches in zip(fig.texts[-2:], (0.1, 0.72), strict=True):
         txt.set_y(1 - inches / height)
-    shapes, fills = _shapes(ds, lang)
+    shapes, fills = _shapes(ds, lang, ms=6.5)  # on a phone: small enough not to touch
     legends = [(_common.party_legend(rows["side"].map(style.assertor_party), "says", lang), 4),
                (shapes, 2), (fills, 1)]  # fmt: skip
     small = narrow_long.lawsuits(ds, rows, lang, legends)

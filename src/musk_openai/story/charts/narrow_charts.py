@@ -25,12 +25,13 @@ def start(ds: Dataset, rows: pd.DataFrame, key: str, lang: str, legend_rows: int
 
 def valuation(ds: Dataset, rows: pd.DataFrame, multiple: float, lang: str) -> nw.Page:
     """01: three bars, their figures on top, the labels under them."""
+    from musk_openai.story.charts.valuation import outline
+
     p = start(ds, rows, "valuation", lang, 0, 3.4)
     ax = p.axes(2.6, left=0.8, right=0.15)
-    colours = [style.OPENAI, style.OTHERS, style.OPENAI]
     x = np.arange(3)
-    bars = ax.bar(x, rows["value"] / 1e9, color=colours, width=0.62)
-    bars[0].set_alpha(0.55)
+    bars = ax.bar(x, rows["value"] / 1e9, width=0.62)
+    outline(bars, rows)
     for xi, bar, (_, r) in zip(x.tolist(), bars, rows.iterrows(), strict=True):
         figure = ax.text(xi, r["value"] / 1e9 + 3, i18n.money(r["value"], lang), ha="center",
                          va="bottom", fontsize=10, fontweight="bold", color=style.INK)  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from matplotlib.ticker import FixedLocator, NullLocator
 
@@ -16,25 +17,35 @@ from musk_openai.story.charts.narrow_charts import start
 
 #: Inches per line of a narrow list: a mark and its one-line label; a group's heading.
 ROW, HEADING = 0.5, 0.32
+#: 02: the band above the first heading, where the valuation's dashed line is named (inches);
+#: the log axis's span, in dollars.
+TOP, LOG_SPAN = 0.3, (1e7, 4e11)
 
 
 def funding(ds: Dataset, rows: pd.DataFrame, valuation: float, lang: str) -> nw.Page:
     """02: under each payer's heading, each amount on its line, what it is and who says it
-    above."""
-    labels = [nw.wrapped(str(x).replace("\n", " — "), nw.LABEL) for x in rows["label"]]
+    above; the October 2024 valuation a dashed line, named at its top. Headings and labels are
+    wrapped to end left of that line."""
+    left, right = 0.3, 0.3
+    fraction = (np.log10(valuation) - np.log10(LOG_SPAN[0])) / np.log10(LOG_SPAN[1] / LOG_SPAN[0])
+    room = (nw.WIDTH - left - right) * fraction - 0.2  # inches from the axes' edge to the line
+    chars = int(nw.CHARS[nw.LABEL] * room / (nw.WIDTH - 2 * nw.MARGIN))
+    labels = [_common.wrap(str(x).replace("\n", " — "), chars) for x in rows["label"]]
     extra = [(nw.lines(lb) - 1) * nw.LEADING[nw.LABEL] for lb in labels]
-    groups = list(dict.fromkeys(rows["group"]))
-    body = ROW * len(rows) + sum(extra) + HEADING * len(groups)
+    heads = {g: _common.wrap(_common.sentence(str(lb)), int(chars * 0.86))
+             for g, lb in zip(rows["group"], rows["group_label"], strict=True)}  # fmt: skip
+    tall = {g: HEADING + (nw.lines(h) - 1) * nw.LEADING[nw.LABEL] * 1.12 for g, h in heads.items()}
+    body = TOP + ROW * len(rows) + sum(extra) + sum(tall.values())
     p = start(ds, rows, "funding", lang, 6, body + 0.5)
     p.legend(_common.party_legend(map(style.assertor_party, rows["asserted_by"]), "says", lang), 4)
     p.legend(_common.bound_legend(["exact", "approximate", "upper_bound", "lower_bound"], lang), 1)
-    ax = p.axes(body, left=0.3, right=0.3)
-    y, seen = 0.0, set()
+    ax = p.axes(body, left=left, right=right)
+    y, seen = -TOP, set()
     for (_, r), label, more in zip(rows.iterrows(), labels, extra, strict=True):
         if r["group"] not in seen:
             seen.add(r["group"])
-            y -= HEADING
-            ax.annotate(_common.sentence(str(r["group_label"])), (0, y), va="bottom",
+            y -= tall[r["group"]]
+            ax.annotate(heads[r["group"]], (0, y), va="bottom", linespacing=1.1,
                         xycoords=("axes fraction", "data"), fontsize=nw.LABEL + 1,
                         fontweight="bold", color=style.INK)  # fmt: skip
         y -= ROW + more
@@ -54,8 +65,11 @@ def funding(ds: Dataset, rows: pd.DataFrame, valuation: float, lang: str) -> nw.
         tip = links.tip(i18n.money_bound(value, bound, lang), said, lang)
         p.marks.link(links.since(ax, before), r["source_id"], r["id"], tip)
     ax.axvline(valuation, color=style.MUTED, ls="--", lw=1)
+    named = i18n.t("chart.funding.valuation_line", lang, v=i18n.money(valuation, lang))
+    ax.text(valuation / 1.1, -TOP / 2, named, ha="right", va="center", fontsize=nw.LABEL,
+            color=style.MUTED)  # fmt: skip
     ax.set_xscale("log")
-    ax.set_xlim(1e7, 4e11)
+    ax.set_xlim(*LOG_SPAN)
     ticks = [1e7, 1e8, 1e9, 1e10, 1e11]
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.xaxis.set_minor_locator(NullLocator())
@@ -70,7 +84,8 @@ def funding(ds: Dataset, rows: pd.DataFrame, valuation: float, lang: str) -> nw.
 def timeline(ds: Dataset, rows: pd.DataFrame, parts: list[Any], title: str, subtitle: str,
              lang: str) -> nw.Page:  # fmt: skip
     """03: each panel's events top to bottom, each bar under its label and date."""
-    labels = [nw.wrapped(f"{_common.one_line(r['label'])} — {r['when']}", nw.LABEL)
+    chars = nw.CHARS[nw.LABEL] - 4  # from the panel's edge, a little in from the figure's
+    labels = [_common.wrap(f"{_common.one_line(r['label'])} — {r['when']}", chars)
               for _, r in rows.iterrows()]  # fmt: skip
     height_of = {i: ROW + (nw.lines(lb) - 1) * nw.LEADING[nw.LABEL]
                  for i, lb in zip(rows.index, labels, strict=True)}  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.container import BarContainer
 
 from musk_openai.dataset.data import Dataset
 from musk_openai.story import i18n, queries, style
@@ -19,9 +20,8 @@ def valuation_growth(ds: Dataset, lang: str) -> Chart:
     fig, ax = _common.figure((10, 6.2))
     fig.subplots_adjust(top=0.84, bottom=0.2, left=0.09, right=0.97)
     x = np.arange(3)
-    colours = [style.OPENAI, style.OTHERS, style.OPENAI]  # the raised money: the investors'
-    bars = ax.bar(x, rows["value"] / 1e9, color=colours, width=0.6)
-    bars[0].set_alpha(0.55)  # the earlier, undated valuation: paler
+    bars = ax.bar(x, rows["value"] / 1e9, width=0.6)
+    outline(bars, rows)
     marks = links.Marks(lang)
     for xi, bar, (_, r) in zip(x.tolist(), bars, rows.iterrows(), strict=True):
         figure = ax.text(xi, r["value"] / 1e9 + 3, i18n.money(r["value"], lang), ha="center",
@@ -47,6 +47,16 @@ def valuation_growth(ds: Dataset, lang: str) -> Chart:
     small = narrow_charts.valuation(ds, rows, multiple, lang)
     return _common.finish("01-valuation-growth", fig, rows, ds, lang, short, desc=full,
                           marks=marks, narrow=small)  # fmt: skip
+
+
+def outline(bars: BarContainer, rows: pd.DataFrame) -> None:
+    """Every bar in neutral ink (colours mean who says a thing, and the article says all three):
+    a valuation solid, the money raised outlined (the subtitle says which is which)."""
+    for bar, kind in zip(bars, rows["kind"], strict=True):
+        solid = kind == "valuation"
+        bar.set_facecolor(style.INK if solid else "white")
+        bar.set_edgecolor(style.INK)
+        bar.set_linewidth(0 if solid else 1.8)
 
 
 def alt(rows: pd.DataFrame, multiple: float, lang: str, key: str = "alt") -> str:
