@@ -7,6 +7,7 @@ cell for every language; cells tagged ``findings`` or ``remove-cell`` are never 
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -34,14 +35,16 @@ def kept(cell: Any, lang: str | None) -> bool:
 
 def title(path: Path, lang: str | None = None) -> str:
     """A notebook's title: the first Markdown heading of the cells kept for ``lang`` (any
-    language: ``None``), else its file name."""
+    language: ``None``), else its file name. Read as plain JSON: planning a run reads every
+    notebook's title, and nbformat's import (its JSON schemas) costs more than the reading."""
     try:
-        nb = read_notebook(path)
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     except Exception:  # noqa: BLE001 - the title is cosmetic
         return path.stem
-    for cell in nb.cells:
-        if cell.cell_type == "markdown" and kept(cell, lang):
-            for line in cell.source.splitlines():
+    for cell in cells:
+        if cell.get("cell_type") == "markdown" and kept(cell, lang):
+            source = cell.get("source", "")
+            for line in ("".join(source) if isinstance(source, list) else source).splitlines():
                 m = HEADING_RE.match(line)
                 if m:
                     return m.group(1)

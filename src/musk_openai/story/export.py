@@ -30,6 +30,9 @@ from matplotlib.figure import Figure
 
 from musk_openai import files
 from musk_openai.story import style
+from musk_openai.story.exported import DESC_SUFFIX as DESC_SUFFIX
+from musk_openai.story.exported import NARROW as NARROW
+from musk_openai.story.exported import narrow_file as narrow_file
 from musk_openai.story.params import Params
 
 METADATA: dict[str, dict[str, str | None]] = {
@@ -45,19 +48,6 @@ class Variant:
 
     fig: Figure
     tips: dict[str, str] = field(default_factory=dict)
-
-
-#: The narrow drawing's files: ``<name>.narrow.png`` beside ``<name>.png``.
-NARROW = ".narrow"
-#: A chart's full description, for a page's ``<details>`` (summary: ``chart.details``).
-DESC_SUFFIX = ".desc.txt"
-
-
-def narrow_file(image: Path) -> Path:
-    """The narrow drawing of an exported chart image (``x.png`` -> ``x.narrow.png``), for a page's
-    ``<picture><source media="(max-width: 600px)" srcset="...">``; the wide one is the
-    ``<img>``."""
-    return image.with_name(image.stem + NARROW + image.suffix)
 
 
 @dataclass

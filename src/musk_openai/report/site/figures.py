@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from musk_openai.story import i18n
-from musk_openai.story.export import DESC_SUFFIX, NARROW, narrow_file
+from musk_openai.story.exported import DESC_SUFFIX, NARROW, narrow_file
 
 #: Files of a chart, by suffix: shown (the first that exists), then downloadable.
 IMAGE_SUFFIXES = (".png", ".svg", ".pdf")
@@ -35,7 +35,7 @@ class Chart:
     alt: str
     caption: str
     downloads: tuple[tuple[str, str], ...]  # (label, href)
-    #: The phone's drawing of the image (``export.narrow_file``), if exported.
+    #: The phone's drawing of the image (``exported.narrow_file``), if exported.
     narrow: str = ""
     #: The full description (``<name>.desc.txt``), shown under the chart.
     description: str = ""
@@ -56,7 +56,7 @@ def stems(folder: Path) -> dict[str, list[Path]]:
     files: dict[str, list[Path]] = {}
     for f in sorted(folder.iterdir()):
         suffix = next((s for s in DOWNLOADS if f.name.endswith(s)), None)
-        if NARROW + "." in f.name:  # a chart's phone drawing (export.narrow_file), not a chart
+        if NARROW + "." in f.name:  # a chart's phone drawing (exported.narrow_file), not a chart
             continue
         if f.is_file() and suffix is not None:
             files.setdefault(f.name.removesuffix(suffix), []).append(f)
