@@ -7,6 +7,10 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+# What every chart notebook exports with the default formats: wide and phone-width charts,
+# the plotted numbers, a short alt text and a longer description.
+EXPORTED = ("alt.txt", "csv", "desc.txt", "narrow.png", "narrow.svg", "png", "svg")
+
 PARAMETERS = 'lang: str = "fr"\nformats: str = "png,svg"\ndpi: int = 200\nfigures_dir: str = ""'
 
 # A deterministic figure: no date, no software tag, a fixed SVG id salt.

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from helpers import EXPORTED
 from test_notebooks import executed
 
 from musk_openai.dataset import data
@@ -50,7 +51,7 @@ def test_lawsuits_notebook(lang: str, real_report: Any, ds: data.Dataset) -> Non
     stated = stated[stated["date_basis"] == "stated"]
     assert f["steps"] == dict(zip(stated["subject"], stated["date"], strict=True))
     assert f["topics"] == list(queries.LAWSUIT_TOPICS)
-    assert f["files"] == [f"{NAME}.{x}" for x in ("alt.txt", "csv", "png", "svg")]
+    assert f["files"] == [f"{NAME}.{x}" for x in EXPORTED]
     png = real_report[1] / "reports" / "figures" / lang / f"{NAME}.png"
     assert png.stat().st_size > 10_000
 
