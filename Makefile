@@ -52,7 +52,7 @@ report: $(STAMP)
 	$(BIN)/musk-openai report
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # The tests marked kernel, browser or slow (pyproject.toml) left out: under a minute.
 test-fast: $(STAMP)

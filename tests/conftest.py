@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pickle
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -48,18 +51,40 @@ def data_copy(tmp_path: Path) -> Path:
     return dst
 
 
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``path`` between the test processes (pytest-xdist workers)."""
+    with path.open("a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def real_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
     """The real report (every notebook, both languages, default parameters) run once per test
-    session into a temporary folder, its figures too: every test that reads what a real notebook
-    computed or a real page shows shares it. data/ is hashed around it."""
+    run into a temporary folder, its figures too: every test that reads what a real notebook
+    computed or a real page shows shares it. Under pytest-xdist the first worker to need it
+    builds it and the others wait, then read it (tests only read it). data/ is hashed around it."""
     from musk_openai.report import runner
 
-    tmp = tmp_path_factory.mktemp("real-report")
-    before = data.dataset_hash(PROJECT_ROOT / "data")
-    result = runner.run_report(output=tmp / "reports", figures_root=tmp / "figures", stream=None)
-    assert result.exit_code == 0, runner.summary(result)
-    assert data.dataset_hash(PROJECT_ROOT / "data") == before, "the report modified data/"
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    tmp, kept = shared / "real-report", shared / "real-report.pickle"
+    with _locked(shared / "real-report.lock"):
+        if kept.exists():
+            result = pickle.loads(kept.read_bytes())
+        else:
+            tmp.mkdir()
+            before = data.dataset_hash(PROJECT_ROOT / "data")
+            result = runner.run_report(
+                output=tmp / "reports", figures_root=tmp / "figures", stream=None
+            )
+            assert result.exit_code == 0, runner.summary(result)
+            assert data.dataset_hash(PROJECT_ROOT / "data") == before, "the report modified data/"
+            kept.write_bytes(pickle.dumps(result))
     return result, tmp
 
 

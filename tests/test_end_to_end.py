@@ -54,12 +54,13 @@ def test_report_figures_match_the_committed_ones(
 
 
 @pytest.fixture(scope="module")
-def moved_report(full_report: tuple[runner.Report, Path]) -> Path:
-    """The report folder copied to another place, the original removed: it must still work."""
+def moved_report(
+    full_report: tuple[runner.Report, Path], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The report folder copied to another place: it must still work there."""
     _, tmp = full_report
-    moved = tmp / "copied" / "report"
-    if not moved.exists():
-        shutil.copytree(tmp / "reports", moved, ignore=shutil.ignore_patterns(".lock"))
+    moved = tmp_path_factory.mktemp("copied") / "report"
+    shutil.copytree(tmp / "reports", moved, ignore=shutil.ignore_patterns(".lock"))
     return moved
 
 

@@ -56,8 +56,12 @@ MAX_TABLE_BYTES = 2_000_000
 #: At most this many problems are listed in one error.
 MAX_PROBLEMS = 20
 
-#: Held while the CSV reader's limit (process-wide) is lifted to measure a long value.
-_UNLIMITED = threading.Lock()
+#: The longest value the loader reads (the csv module's default), whatever limit other code in
+#: the process has set (sqlite-utils raises it to the maximum when imported): the same table
+#: gives the same answer in a kernel, in the CLI and in a test.
+FIELD_LIMIT = 131_072
+#: Held while the CSV reader's limit (process-wide) is set for a read.
+_LIMIT = threading.Lock()
 _BOM = b"\xef\xbb\xbf"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NOT_UTF8 = re.compile(r"[\udc80-\udcff]")
@@ -170,10 +174,15 @@ def _rows(path: Path, text: str) -> list[tuple[int, list[str]]]:
     rows: list[tuple[int, list[str]]] = []
     start = 1
     try:
-        for fields in reader:
-            if fields:  # a blank line is no row, but it still counts as a line
-                rows.append((start, fields))
-            start = reader.line_num + 1
+        with _LIMIT:
+            before = csv.field_size_limit(FIELD_LIMIT)
+            try:
+                for fields in reader:
+                    if fields:  # a blank line is no row, but it still counts as a line
+                        rows.append((start, fields))
+                    start = reader.line_num + 1
+            finally:
+                csv.field_size_limit(before)
     except csv.Error as exc:
         reason = str(exc)
         if "unexpected end of data" in reason:
@@ -190,16 +199,16 @@ def _too_long(text: str, start: int) -> str:
     """Why the row at physical line ``start`` has a value over the CSV reader's limit: a value
     that is closed but too long, or a double quote never closed (the value then runs on to the
     end of the file). The rest of the file is read again with no limit, by the same reader."""
-    limit = csv.field_size_limit()
+    limit = FIELD_LIMIT
     rest = "".join(text.splitlines(keepends=True)[start - 1 :])
-    with _UNLIMITED:
-        csv.field_size_limit(max(limit, len(rest) + 1))
+    with _LIMIT:
+        before = csv.field_size_limit(max(limit, len(rest) + 1))
         try:
             first = next(csv.reader(io.StringIO(rest, newline=""), strict=True), [])
         except csv.Error:
             first = None
         finally:
-            csv.field_size_limit(limit)
+            csv.field_size_limit(before)
     longest = max(first or [""], key=len)
     if first is None or len(longest) <= limit:
         return "a double quote opened in this row is never closed"
