@@ -10,9 +10,10 @@ import shutil
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import IO, Any, Unpack
 
@@ -20,7 +21,7 @@ from musk_openai import files, paths
 from musk_openai.dataset import data
 from musk_openai.report.runner import outputs, reuse
 from musk_openai.report.runner.execute import Pool
-from musk_openai.report.runner.imports import preload
+from musk_openai.report.runner.imports import preload, skip_slow_optional_imports
 from musk_openai.report.runner.options import RawOptions
 from musk_openai.report.runner.plan import JOBS, plan_report
 from musk_openai.report.runner.progress import Progress
@@ -95,10 +96,12 @@ def run_plan(plan: Plan, *, stream: IO[str] | None = sys.stderr) -> Report:
             reused = [_with_page(r, store, pages, building) for r in reused]
             done = {r.job.label for r in reused}
             todo = tuple(job for job in plan.work if job.label not in done)
-            results = execute_and_render(plan, todo, reused, keys, stream)
             shared_key = reuse.site_key(plan, inputs)
             shared = store.restore_files(shared_key, building)
-            site.write_site(plan, results, dataset_version(inputs), shared_done=shared)
+            # the pages made from the dataset alone, written while kernels run or pages render
+            also = None if shared else partial(site.write_shared, plan)
+            results = execute_and_render(plan, todo, reused, keys, stream, also)
+            site.write_site(plan, results, dataset_version(inputs), shared_done=True)
             # nothing is saved if the inputs changed during the run, even back to what they were
             unchanged = not todo or (
                 reuse.inputs(plan.notebooks_dir) == inputs and reuse.touched() == written
@@ -168,15 +171,15 @@ def execute_and_render(
     reused: Sequence[Result],
     keys: dict[str, str],
     stream: IO[str] | None,
+    also: Callable[[], None] | None = None,
 ) -> list[Result]:
     """The jobs of ``todo`` on a pool of threads, each page rendered as soon as its notebook is
-    done and its figures copied to its language's folder; the pages of the ``reused`` jobs
-    rendered meanwhile; the results in plan order."""
+    done and its figures copied to its language's folder; the pages of the ``reused`` jobs, and
+    ``also`` (other pages), done meanwhile; the results in plan order."""
     results: list[Result] = [r for r in reused if r.page_written]
     unrendered = [r for r in reused if not r.page_written]
     if not todo:
-        if unrendered:
-            results += render_all(unrendered, plan)
+        results += render_all(unrendered, plan, also)
         return sorted(results, key=lambda r: plan.work.index(r.job))
     preload()
     work = replace(plan, work=tuple(todo))
@@ -184,6 +187,8 @@ def execute_and_render(
         # Built while the first kernels start: nbconvert's templates take a second.
         renderer = render.PageRenderer(plan.with_code)
         results += [render.render_page(r, plan, renderer) for r in unrendered]
+        if also is not None:
+            also()
         for executed in pool.completed():
             result = render.render_page(executed, plan, renderer)
             if result.job.figures.is_dir():
@@ -197,21 +202,37 @@ def execute_and_render(
 _FORKED: dict[str, Any] = {}
 
 
-def render_all(reused: Sequence[Result], plan: Plan) -> list[Result]:
-    """The pages of runs that were reused (a template or the CSS changed: no kernel runs), on
-    every CPU: the renderer is built once, then the process forks, each child rendering its share
-    of the pages (nothing runs but this: no thread, no kernel); one CPU, or no fork: in turn."""
-    renderer = render.PageRenderer(plan.with_code, warm=False)
+def render_all(
+    reused: Sequence[Result], plan: Plan, also: Callable[[], None] | None = None
+) -> list[Result]:
+    """The pages of runs that were reused (a template or the CSS changed: no kernel runs), and
+    ``also``, on every CPU: ``also`` in a child forked first, while this process imports
+    nbconvert and compiles its templates; then the process forks again, each child rendering its
+    share of the pages (nothing runs but this: no thread, no kernel). One CPU, or no fork: in
+    turn."""
     cpus = min(os.cpu_count() or 1, 4)
     if cpus < 2 or len(reused) < 4 or not hasattr(os, "fork"):
+        if also is not None:
+            also()
+        if not reused:
+            return []
+        skip_slow_optional_imports()  # nbconvert imports nbformat, as papermill does (.imports)
+        renderer = render.PageRenderer(plan.with_code, warm=False)
         return [render.render_page(r, plan, renderer) for r in reused]
-    _FORKED.update(renderer=renderer, plan=plan)
     context = multiprocessing.get_context("fork")
-    try:
-        with ProcessPoolExecutor(cpus, mp_context=context, initializer=_quiet) as pool:
-            return list(pool.map(_render_forked, reused))
-    finally:
-        _FORKED.clear()
+    with ProcessPoolExecutor(1, mp_context=context, initializer=_quiet) as side:
+        other = side.submit(also) if also is not None else None
+        skip_slow_optional_imports()
+        # compiled before the fork, else each child compiles them (a third of a second each)
+        _FORKED.update(renderer=render.PageRenderer(plan.with_code), plan=plan)
+        try:
+            with ProcessPoolExecutor(cpus, mp_context=context, initializer=_quiet) as pool:
+                pages = list(pool.map(_render_forked, reused))
+        finally:
+            _FORKED.clear()
+        if other is not None:
+            other.result()  # its error, if any, raised here
+    return pages
 
 
 def _quiet() -> None:

@@ -26,25 +26,34 @@ def write_site(
 ) -> Path:
     """Every page of the report but the notebooks' (already written), in
     ``<output>/.building``; returns its ``index.html``. ``shared_done``: the pages made from the
-    dataset alone (:func:`shared_pages`) are already there, reused from an earlier run."""
+    dataset alone (:func:`write_shared`) are already there (written meanwhile, or reused)."""
     out = plan.output / BUILDING
+    if not shared_done:
+        write_shared(plan)
     ds = data.load()
     today = datetime.datetime.now(datetime.UTC).date()
     for lang in plan.langs:
         folder = _figures_inside(plan, lang, out)
-        layout = nav.layout(plan.langs, lang)
-        if not shared_done:
-            sources.write_pages(ds, out / lang / "sources", lang, layout)
-            facts.write_page(ds, out / lang, lang, layout | {"here": "facts.html"})
-            corrections.write_page(ds, out / lang, lang, layout | {"here": "corrections.html"})
         _write_front(plan, results, ds, lang, folder, dataset_version, today)
     log = colophon.build_log(plan, results, dataset_version)
     (out / colophon.BUILD_LOG).write_text(log, encoding="utf-8")
     return _write_chooser(plan, out)
 
 
+def write_shared(plan: Plan) -> None:
+    """The pages made from the dataset alone (:func:`shared_pages`), which no notebook run
+    changes: the runner writes them while kernels run or pages render."""
+    out = plan.output / BUILDING
+    ds = data.load()
+    for lang in plan.langs:
+        layout = nav.layout(plan.langs, lang)
+        sources.write_pages(ds, out / lang / "sources", lang, layout)
+        facts.write_page(ds, out / lang, lang, layout | {"here": "facts.html"})
+        corrections.write_page(ds, out / lang, lang, layout | {"here": "corrections.html"})
+
+
 def shared_pages(plan: Plan) -> list[Path]:
-    """The pages :func:`write_site` makes from the dataset alone: the source pages, the fact
+    """The pages :func:`write_shared` makes from the dataset alone: the source pages, the fact
     explorer and the corrections of each language."""
     out = plan.output / BUILDING
     found: list[Path] = []
