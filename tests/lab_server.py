@@ -193,6 +193,26 @@ STARTED = (
 )
 
 
+#: What a stuck notebook looks like: each cell's prompt, the outputs, the kernel's status, a dialog.
+_STATE = """() => ({
+  prompts: [...document.querySelectorAll('.jp-InputArea-prompt')].map(p => p.textContent.trim()),
+  outputs: document.querySelectorAll('.jp-OutputArea-output').length,
+  errors: [...document.querySelectorAll('.jp-RenderedText[data-mime-type*="stderr"], '
+    + '.jp-RenderedText[data-mime-type*="error"]')].map(e => e.innerText.slice(0, 400)),
+  kernel: [...document.querySelectorAll('.jp-Notebook-ExecutionIndicator')]
+    .map(e => e.getAttribute('data-status')),
+  dialog: [...document.querySelectorAll('.jp-Dialog')].map(d => d.innerText.slice(0, 200)),
+})"""
+
+
+def state(page: Any) -> str:
+    """The notebook's state, for the message of a test that waited in vain."""
+    try:
+        return str(page.evaluate(_STATE))
+    except Exception as exc:  # noqa: BLE001 - the page itself may be gone
+        return f"(no state: {exc})"
+
+
 def run_all(page: Any, panel: str = "") -> None:
     """Run > Run All Cells, from the menu bar's own items (matched exactly: a loose "text=Run"
     may find the word elsewhere). On a loaded machine JupyterLab may drop the command while the

@@ -41,6 +41,7 @@ from lab_server import (
     litter,
     run_all,
     server_env,
+    state,
     stop,
 )
 
@@ -212,9 +213,9 @@ def test_lab_renders_amounts_as_text_not_maths(
                 timeout=LAB_WAIT,
             )
             page.wait_for_selector(IDLE, timeout=LAB_WAIT)
-        except Exception:
+        except Exception as exc:
             page.screenshot(path=str(tmp_path / f"lab-{name}-stuck.png"), full_page=True)
-            raise
+            raise AssertionError(f"the notebook did not finish: {state(page)}") from exc
         # MathJax typesets a rendered cell within a frame or two: a short settle, not a wait for
         # the run (the conditions above).
         page.wait_for_timeout(1000)
