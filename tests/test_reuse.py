@@ -461,3 +461,22 @@ def test_a_data_edit_undone_during_the_run_is_not_kept(project: Project) -> None
     assert project.run()[1] == edited
     assert reuse.inputs(project.nbs).data == before  # the data is what it was
     assert project.run()[1] == edited  # yet its runs were not kept: executed again
+
+
+def test_under_umask_002_the_next_run_reuses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A user whose umask lets the group write (002, common with per-user groups): the entries
+    are written private all the same (folders 0700, files 0600), so the next run trusts them."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    old = os.umask(0o002)
+    try:
+        p = Project(tmp_path, monkeypatch)
+        assert p.run()[1] == ALL
+        assert p.run()[1] == set()
+    finally:
+        os.umask(old)
+    entries = list((tmp_path / "cache" / "musk-openai" / "runs").rglob("*"))
+    assert any(e.name == reuse.MANIFEST for e in entries)
+    for e in entries:
+        assert e.stat().st_mode & 0o077 == 0, (e, oct(e.stat().st_mode))

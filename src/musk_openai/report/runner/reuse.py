@@ -333,7 +333,7 @@ class Store:
                 "made": made,
                 "files": hashes,
             }
-            (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+            _write(tmp / MANIFEST, json.dumps(manifest, indent=1).encode("utf-8"))
             shutil.rmtree(self.root / key, ignore_errors=True)
             tmp.rename(self.root / key)
         finally:
@@ -365,8 +365,10 @@ def _sha(raw: bytes) -> str:
 
 
 def _write(path: Path, raw: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(raw)
+    """A file of an entry: its folders 0700 and itself 0600 whatever the umask (under umask 002
+    they would be group-writable, and the entry never trusted)."""
+    files.private_folder(path.parent)
+    files.write_bytes(path, raw, mode=0o600)
 
 
 def run_key(executed: bytes) -> str | None:
