@@ -98,3 +98,37 @@ def test_a_folder_another_user_owns_is_refused(
     assert runner.plan_report(output=out, lang="en").output == out.resolve()
     out.chmod(0o775)  # a group's folder (umask 002)
     assert runner.plan_report(output=out, lang="en").output == out.resolve()
+
+
+def test_a_folder_under_another_users_folder_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whoever owns a folder above the report folder can rename it away mid-run and put a
+    folder of links in its place: refused, naming that folder; a parent open to everybody's
+    writes without the sticky bit too; /tmp's sticky bit and root's folders are fine."""
+    import os
+
+    from musk_openai.report.runner import outputs
+
+    theirs = tmp_path / "theirs"
+    (theirs / "out").mkdir(parents=True)
+    real_stat = os.stat
+
+    def owned_by_someone_else(path: object, *args: object, **kwargs: object) -> os.stat_result:
+        st = real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
+        if os.fspath(path) == str(theirs):  # type: ignore[arg-type]
+            return os.stat_result((st.st_mode, *st[1:4], 4242, *st[5:]))
+        return st
+
+    monkeypatch.setattr(outputs.os, "stat", owned_by_someone_else)
+    for out in (theirs / "out", theirs / "new" / "out"):
+        with pytest.raises(runner.OptionError, match=f"above it, {theirs}, belongs to another"):
+            runner.plan_report(output=out, lang="en")
+    monkeypatch.undo()
+    open_to_all = tmp_path / "open"
+    open_to_all.mkdir()
+    open_to_all.chmod(0o777)
+    with pytest.raises(runner.OptionError, match="anybody may write into the folder above"):
+        runner.plan_report(output=open_to_all / "out", lang="en")
+    open_to_all.chmod(0o1777)
+    assert runner.plan_report(output=open_to_all / "out", lang="en").output.name == "out"

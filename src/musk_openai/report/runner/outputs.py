@@ -54,8 +54,9 @@ def refusal(folder: Path) -> str | None:
         return why
     if folder.exists() and not folder.is_dir():
         return "it exists and is not a folder"
-    if not folder.is_dir():
-        return None
+    why = _parent_refusal(folder)
+    if why or not folder.is_dir():
+        return why
     st = folder.stat()
     if st.st_uid != os.geteuid():
         return (
@@ -76,6 +77,29 @@ def refusal(folder: Path) -> str | None:
             )
         if (kind == "dir") != (entry.is_dir() and not entry.is_symlink()):
             return f"{entry} is not a {'folder' if kind == 'dir' else 'file'}, as a report's is"
+    return None
+
+
+def _parent_refusal(folder: Path) -> str | None:
+    """Why a folder above ``folder`` lets somebody else replace it mid-run (rename it away and
+    put a folder of links in its place): owned by another user than the current one or root,
+    or open to everybody's writes without the sticky bit (/tmp has it)."""
+    for parent in folder.parents:
+        try:
+            st = parent.stat()
+        except OSError:
+            continue  # not there yet: created by the run, the user's own
+        if st.st_uid not in (os.geteuid(), 0):
+            return (
+                f"the folder above it, {parent}, belongs to another user (uid {st.st_uid}), "
+                "who could replace the report folder with links to files of yours during a run: "
+                "choose a folder whose every parent is yours (or the system's)"
+            )
+        if st.st_mode & stat.S_IWOTH and not st.st_mode & stat.S_ISVTX:
+            return (
+                f"anybody may write into the folder above it, {parent} (mode o+w, no sticky "
+                "bit), and so replace the report folder during a run: choose another place"
+            )
     return None
 
 
