@@ -132,3 +132,16 @@ def test_a_folder_under_another_users_folder_is_refused(
         runner.plan_report(output=open_to_all / "out", lang="en")
     open_to_all.chmod(0o1777)
     assert runner.plan_report(output=open_to_all / "out", lang="en").output.name == "out"
+
+
+def test_a_path_that_is_not_text_in_the_locale_is_refused_before_anything_runs(
+    tmp_path: Path,
+) -> None:
+    """Under LC_ALL=C with PYTHONUTF8=0 a non-ASCII name reaches Python as undecodable bytes
+    (surrogates), which no kernel parameter, page or log can carry: one clear refusal, with
+    what to do, instead of an "unexpected UnicodeEncodeError" after the kernels ran."""
+    odd = tmp_path / "caf\udcc3\udca9"  # the bytes of "café", read in the C locale
+    with pytest.raises(runner.OptionError, match="--output: got .*PYTHONUTF8=1") as info:
+        runner.plan_report(output=odd / "out", lang="en")
+    assert "caf\u00e9" in str(info.value)  # shown as the name the user typed
+    assert not odd.exists()

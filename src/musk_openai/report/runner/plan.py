@@ -78,6 +78,12 @@ def make_plan(opts: Options) -> Plan:
     dpi = opts.dpi if opts.dpi is not None else _from_file(opts, from_file, "dpi")
     _check_output(opts)
     figures_dirs = _figures_dirs(opts, from_file, langs)
+    _check_text(
+        ("--output", opts.output),
+        ("--notebooks-dir", opts.notebooks_dir),
+        (paths.DATA_ENV, paths.data_dir()),
+        *(("figures_dir", folder) for folder in figures_dirs.values()),
+    )
     work, canonical = _jobs(opts, notebooks, langs, formats, dpi, figures_dirs, extra)
     return Plan(
         notebooks_dir=opts.notebooks_dir,
@@ -204,6 +210,22 @@ def _from_file(opts: Options, from_file: Mapping[str, Any], key: str) -> Any:
 
 
 # -- the folders --------------------------------------------------------------------------------
+
+
+def _check_text(*named: tuple[str, Path]) -> None:
+    """Kernels receive their paths as text (UTF-8): a path whose bytes are not text in this
+    locale (a non-ASCII name under LC_ALL=C with PYTHONUTF8=0) is refused before anything runs."""
+    for option, path in named:
+        try:
+            str(path).encode("utf-8")
+        except UnicodeEncodeError:
+            raise OptionError(
+                option,
+                os.fsencode(path).decode("utf-8", "replace"),
+                "a path whose name is text in this locale",
+                detail="its name has bytes this locale cannot read as text: run with "
+                "PYTHONUTF8=1 or in a UTF-8 locale (LC_ALL=C.UTF-8)",
+            ) from None
 
 
 def _check_output(opts: Options) -> None:
