@@ -128,7 +128,7 @@ def test_a_folder_under_another_users_folder_is_refused(
     open_to_all = tmp_path / "open"
     open_to_all.mkdir()
     open_to_all.chmod(0o777)
-    with pytest.raises(runner.OptionError, match="anybody may write into the folder above"):
+    with pytest.raises(runner.OptionError, match="anybody may write into a folder above"):
         runner.plan_report(output=open_to_all / "out", lang="en")
     open_to_all.chmod(0o1777)
     assert runner.plan_report(output=open_to_all / "out", lang="en").output.name == "out"

@@ -91,13 +91,13 @@ def _parent_refusal(folder: Path) -> str | None:
             continue  # not there yet: created by the run, the user's own
         if st.st_uid not in (os.geteuid(), 0):
             return (
-                f"the folder above it, {parent}, belongs to another user (uid {st.st_uid}), "
+                f"a folder above it, {parent}, belongs to another user (uid {st.st_uid}), "
                 "who could replace the report folder with links to files of yours during a run: "
                 "choose a folder whose every parent is yours (or the system's)"
             )
         if st.st_mode & stat.S_IWOTH and not st.st_mode & stat.S_ISVTX:
             return (
-                f"anybody may write into the folder above it, {parent} (mode o+w, no sticky "
+                f"anybody may write into a folder above it, {parent} (mode o+w, no sticky "
                 "bit), and so replace the report folder during a run: choose another place"
             )
     return None
