@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
@@ -121,17 +122,9 @@ def test_each_chart_is_also_drawn_narrow_with_text_a_phone_can_read(
             from matplotlib.backends.backend_agg import FigureCanvasAgg
 
             renderer = FigureCanvasAgg(fig).get_renderer()
-            undrawn = set()  # tick labels outside the axes' view, which matplotlib skips
-            for ax in fig.axes:
-                for axis in (ax.xaxis, ax.yaxis):
-                    lo, hi = sorted(axis.get_view_interval())
-                    for tick in axis.get_major_ticks() + axis.get_minor_ticks():
-                        if not lo - 1e-9 <= tick.get_loc() <= hi + 1e-9:
-                            undrawn |= {id(tick.label1), id(tick.label2)}
-            for t in fig.findobj(Text):
-                if t.get_visible() and t.get_text().strip() and id(t) not in undrawn:
-                    box = t.get_window_extent(renderer)
-                    assert box.x0 >= -1 and box.x1 <= fig.bbox.width + 1, (chart.name, t.get_text())
+            for t in _drawn_texts(fig):
+                box = t.get_window_extent(renderer)
+                assert box.x0 >= -1 and box.x1 <= fig.bbox.width + 1, (chart.name, t.get_text())
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -298,14 +291,23 @@ def test_no_narrow_text_reaches_the_figure_edge_as_figures_are_drawn(
             renderer = FigureCanvasAgg(fig).get_renderer()
             fig.draw(renderer)
             edge = fig.bbox.width - 0.03 * 200
-            undrawn = set()  # tick labels outside the axes' view, which matplotlib skips
-            for ax in fig.axes:
-                for axis in (ax.xaxis, ax.yaxis):
-                    lo, hi = sorted(axis.get_view_interval())
-                    for tick in axis.get_major_ticks() + axis.get_minor_ticks():
-                        if not lo - 1e-9 <= tick.get_loc() <= hi + 1e-9:
-                            undrawn |= {id(tick.label1), id(tick.label2)}
-            for t in fig.findobj(Text):
-                if t.get_visible() and t.get_text().strip() and id(t) not in undrawn:
-                    box = t.get_window_extent(renderer)
-                    assert box.x0 >= 0 and box.x1 <= edge, (chart.name, t.get_text(), box)
+            for t in _drawn_texts(fig):
+                box = t.get_window_extent(renderer)
+                assert box.x0 >= 0 and box.x1 <= edge, (chart.name, t.get_text(), box)
+
+
+def _drawn_texts(fig: Figure) -> list[Text]:
+    """The visible, non-empty texts of ``fig`` that matplotlib draws (tick labels outside their
+    axis' view are skipped when drawing, so they are left out)."""
+    undrawn = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if not lo - 1e-9 <= tick.get_loc() <= hi + 1e-9:
+                    undrawn |= {id(tick.label1), id(tick.label2)}
+    return [
+        t
+        for t in fig.findobj(Text)
+        if t.get_visible() and t.get_text().strip() and id(t) not in undrawn
+    ]
