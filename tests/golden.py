@@ -21,7 +21,9 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 NOTEBOOKS = ("01-figure", "02-plain")
 
 
-def execute(job: Job, timeout: int, notebooks_dir: Path, key: str = "") -> Result:
+def execute(
+    job: Job, timeout: int, notebooks_dir: Path, key: str = "", stopping: object = None
+) -> Result:
     """What the runner's ``execute_job`` does, from the golden copy: the executed notebook (its
     key set, as the runner sets it) and the figures it wrote."""
     import nbformat

@@ -12,9 +12,11 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, NoReturn
 
+from musk_openai import interrupts
 from musk_openai.errors import ProjectError
 from musk_openai.paths import DATA_ENV, NOTEBOOKS_DIR
 
@@ -161,13 +163,19 @@ def _add_report(sub: Any) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script; returns the exit code."""
-    args = build_parser().parse_args(argv)
-    handler: Callable[[argparse.Namespace], int] = args.handler
+    """Entry point of the console script; returns the exit code. Ctrl-C: one line, exit 130."""
+    command = "musk-openai"
     try:
-        return handler(args)
+        with interrupts.deferred():  # argparse imports as it goes: Ctrl-C is acted on after
+            args = build_parser().parse_args(argv)
+        command = f"musk-openai {args.command}"
+        handler: Callable[[argparse.Namespace], int] = args.handler
+        # A report has threads: Ctrl-C is acted on where it waits (musk_openai.interrupts). The
+        # other commands have none, and Ctrl-C stops them at once.
+        with interrupts.deferred() if args.command == "report" else nullcontext():
+            return handler(args)
     except KeyboardInterrupt:  # before a run started (its own Ctrl-C is handled in the run)
-        print(f"musk-openai {args.command}: interrupted", file=sys.stderr)
+        print(f"{command}: interrupted", file=sys.stderr)
         return 130
 
 
@@ -192,10 +200,13 @@ def _plan_and_run(args: argparse.Namespace) -> int:
     from musk_openai.report import runner
     from musk_openai.report.runner.outputs import InterruptedAfterSwap
 
-    options = {k: v for k, v in vars(args).items() if k in runner.RawOptions.__annotations__}
+    interrupts.check()
     try:
-        plan = runner.plan_report(**options)
+        known = runner.RawOptions.__annotations__
+        plan = runner.plan_report(**{k: v for k, v in vars(args).items() if k in known})
+        interrupts.check()
         load()  # a bad dataset stops the run before any kernel starts
+        interrupts.check()
     except ProjectError as exc:
         return _error(exc)
     unchanged = f"the previous report in {plan.output} is unchanged"
@@ -208,6 +219,7 @@ def _plan_and_run(args: argparse.Namespace) -> int:
         # when Python exits, may then fail on a kernel that is gone. Python reports that through
         # sys.unraisablehook; after an interruption it is expected, and not shown.
         sys.unraisablehook = lambda unraisable: None
+        interrupts.forget()  # pressed again while the kernels were stopped: said once
         said = (
             f"it came as the report was put in place, which was finished first: {plan.output} "
             "holds this run's report"

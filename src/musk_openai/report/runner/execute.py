@@ -11,7 +11,7 @@ A failure is returned (:class:`~musk_openai.report.types.Result` with a
 :class:`~musk_openai.report.types.Failure`: the cell, counted in the source notebook, its first
 line, the error), never raised, so that the other notebooks finish. Ctrl-C, or any exception in
 the main thread while the pool runs, kills the kernels (every child process: psutil) and waits
-for the threads before it is raised again (:class:`Pool`).
+for the threads a second at most before it is raised again (:class:`Pool`).
 """
 
 from __future__ import annotations
@@ -20,19 +20,18 @@ import functools
 import importlib.util
 import logging
 import os
-import signal
+import queue
 import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import wait as wait_futures
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import psutil
 
+from musk_openai import interrupts
 from musk_openai.report.notebooks import read_notebook
 from musk_openai.report.runner.progress import Progress
 from musk_openai.report.types import KERNEL_NAME, RUN_METADATA, Failure, Job, Plan, Result
@@ -71,10 +70,17 @@ def _ipython_dir() -> tempfile.TemporaryDirectory[str]:
     return tempfile.TemporaryDirectory(prefix="musk-openai-ipython-")
 
 
-def execute_job(job: Job, timeout: int, notebooks_dir: Path, key: str = "") -> Result:
+def execute_job(
+    job: Job,
+    timeout: int,
+    notebooks_dir: Path,
+    key: str = "",
+    stopping: threading.Event | None = None,
+) -> Result:
     """Execute one notebook in a fresh kernel; a failure is returned, not raised. The executed
     notebook is written once: at the end (carrying its execution-cache ``key``), or up to the
-    failing cell."""
+    failing cell; not at all once ``stopping`` is set (the run was interrupted)."""
+    stopped = stopping.is_set if stopping is not None else lambda: False
     from nbclient import NotebookClient
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
@@ -106,12 +112,13 @@ def execute_job(job: Job, timeout: int, notebooks_dir: Path, key: str = "") -> R
         )
         client.execute(env=kernel_env())  # passed to the kernel manager's start_kernel
     except Exception as exc:  # noqa: BLE001 - any failure of one notebook must not stop the others
-        if nb is not None:
+        if nb is not None and not stopped():
             _write(nb, job.executed)
         failing = started[-1] if started else None
         return Result(job, time.perf_counter() - start, failure_from(job, exc, nb, failing))
     nb.metadata[RUN_METADATA] = {"run_key": key}
-    _write(nb, job.executed)
+    if not stopped():
+        _write(nb, job.executed)
     return Result(job, time.perf_counter() - start)
 
 
@@ -156,43 +163,73 @@ def _first_line(source: str) -> str:
 
 
 class Pool:
-    """Every job of a plan submitted to a pool of threads, as a context manager.
+    """Every job of a plan run on ``plan.jobs`` threads, as a context manager.
 
-    :meth:`completed` yields the results as the notebooks finish. Leaving the ``with`` block by
-    an exception (Ctrl-C: KeyboardInterrupt in the main thread) cancels what has not started,
-    kills the kernels, which ends every running notebook at once, and waits for the threads.
-    The kernels are children of this process: :func:`stop_kernels` kills them all.
+    :meth:`completed` yields the results as the notebooks finish, and raises, within 0.2 s, the
+    ``KeyboardInterrupt`` of a Ctrl-C noted meanwhile (:mod:`musk_openai.interrupts`). Leaving
+    the ``with`` block by an exception starts nothing more and kills the kernels (children of
+    this process: :func:`stop_kernels`), which ends every running notebook; it waits for the
+    threads :data:`STOP_WAIT` seconds at most. A thread still in jupyter_client's clean-up then
+    writes nothing more, and is not waited for at exit (a daemon: concurrent.futures' threads
+    are always joined at exit, which under load took seconds after a Ctrl-C).
     """
 
     def __init__(self, plan: Plan, progress: Progress, keys: dict[str, str]) -> None:
         self.plan = plan
         self.keys = keys
         self.progress = progress
-        self._pool = ThreadPoolExecutor(max_workers=plan.jobs, thread_name_prefix="notebook")
-        self._futures: dict[Future[Result], Job] = {}
+        self.stopping = threading.Event()
+        self._todo: queue.SimpleQueue[Job] = queue.SimpleQueue()
+        self._done: queue.SimpleQueue[Result | BaseException] = queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
 
     def __enter__(self) -> Pool:
         for job in self.plan.work:
-            self._futures[self._pool.submit(self._run, job)] = job
+            self._todo.put(job)
+        for n in range(min(self.plan.jobs, len(self.plan.work))):
+            thread = threading.Thread(target=self._worker, name=f"notebook-{n}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
         return self
+
+    def _worker(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                job = self._todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                self._done.put(self._run(job))
+            except BaseException as exc:  # noqa: BLE001 - raised again in the main thread
+                self._done.put(exc)
 
     def _run(self, job: Job) -> Result:
         self.progress.started(job.label)
         try:
-            return execute_job(
-                job, self.plan.timeout, self.plan.notebooks_dir, self.keys.get(job.label, "")
-            )
+            key = self.keys.get(job.label, "")
+            return execute_job(job, self.plan.timeout, self.plan.notebooks_dir, key, self.stopping)
         finally:
             self.progress.stopped(job.label)
 
     def completed(self) -> Iterator[Result]:
         """The results, as their notebooks finish (in plan order among those done together)."""
         order = self.plan.work.index
-        pending = set(self._futures)
-        while pending:  # a timeout, so that Ctrl-C is seen at once
-            done, pending = wait_futures(pending, timeout=0.2, return_when="FIRST_COMPLETED")
-            for fut in sorted(done, key=lambda f: order(self._futures[f])):
-                yield fut.result()
+        left = len(self.plan.work)
+        while left:
+            interrupts.check()
+            try:
+                batch = [self._done.get(timeout=0.2)]
+            except queue.Empty:
+                continue
+            while not self._done.empty():
+                batch.append(self._done.get())
+            results = []
+            for item in batch:
+                if isinstance(item, BaseException):
+                    raise item
+                results.append(item)
+            left -= len(results)
+            yield from sorted(results, key=lambda r: order(r.job))
 
     def __exit__(
         self,
@@ -201,19 +238,20 @@ class Pool:
         tb: TracebackType | None,
     ) -> None:
         if exc is None:
-            self._pool.shutdown(wait=True)
+            for thread in self._threads:
+                thread.join()
             return
-        previous = _ignore_sigint()  # a second Ctrl-C: no traceback
-        try:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            # done(), not concurrent.futures.wait(): a future cancelled in the queue is done, but
-            # wait() counts it only once a worker has taken it, and none will.
-            while not all(f.done() for f in self._futures):
-                stop_kernels()  # a kernel started meanwhile is killed too
-                time.sleep(0.05)
-        finally:
-            if previous is not None:
-                signal.signal(signal.SIGINT, previous)
+        self.stopping.set()
+        # run_plan defers Ctrl-C: pressed again now, it is only noted
+        deadline = time.monotonic() + STOP_WAIT
+        while any(t.is_alive() for t in self._threads) and time.monotonic() < deadline:
+            stop_kernels()  # a kernel started meanwhile is killed too
+            time.sleep(0.05)
+        stop_kernels()
+
+
+#: How long, at most, a stopping pool waits for its threads once their kernels are killed.
+STOP_WAIT = 0.3
 
 
 def stop_kernels() -> int:
@@ -226,9 +264,3 @@ def stop_kernels() -> int:
             pass
     psutil.wait_procs(children, timeout=5)
     return len(children)
-
-
-def _ignore_sigint() -> Any:
-    if threading.current_thread() is not threading.main_thread():
-        return None
-    return signal.signal(signal.SIGINT, signal.SIG_IGN)

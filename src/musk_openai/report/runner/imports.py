@@ -23,6 +23,8 @@ import importlib
 import sys
 from types import ModuleType
 
+from musk_openai import interrupts
+
 #: Every module the worker threads would otherwise import on first use.
 PRELOAD = (
     "papermill",
@@ -52,6 +54,7 @@ PRELOAD = (
     "traitlets.config",
     "nbformat",
     "jinja2",
+    "black",  # optional: papermill formats the parameters with it if installed
 )
 # nbconvert is not here: only the main thread uses it (the pages), and it imports it while the
 # first kernels start (:class:`~.render.PageRenderer`), not before.
@@ -73,10 +76,13 @@ def papermill_module(name: str = "papermill") -> ModuleType:
 
 
 def preload() -> None:
-    """Import, in this (main) thread, everything a notebook run imports; before any worker."""
+    """Import, in this (main) thread, everything a notebook run imports; before any worker. A
+    module that is not installed is marked absent, so that a worker's ``import`` of it fails at
+    once, without the import system's locks (papermill tries ``import black`` for each run)."""
     skip_slow_optional_imports()
     for name in PRELOAD:
         try:
             importlib.import_module(name)
         except ImportError:  # an optional module: its absence is final, not a race
-            pass
+            sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+        interrupts.check()

@@ -14,15 +14,13 @@ import fcntl
 import json
 import os
 import shutil
-import signal
 import stat
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from musk_openai import files, paths
+from musk_openai import files, interrupts, paths
 from musk_openai.errors import ProjectError
 from musk_openai.report.types import BUILDING
 
@@ -171,8 +169,9 @@ def install(folder: Path, building: Path, failed: bool) -> Path:
     names = sorted(entry.name for entry in building.iterdir())
     files.write_bytes(folder / SWAP, json.dumps(names).encode(), 0o644)
     try:
-        with _signals_held():
+        with interrupts.held():
             _roll_forward(folder)
+        interrupts.check()  # held inside a command's deferred Ctrl-C: noted, raised here
     except KeyboardInterrupt:
         raise InterruptedAfterSwap() from None
     return folder
@@ -207,30 +206,6 @@ def _roll_forward(folder: Path) -> None:
     shutil.rmtree(building, ignore_errors=True)
     journal.unlink()
     shutil.rmtree(old, ignore_errors=True)
-
-
-@contextmanager
-def _signals_held() -> Iterator[None]:
-    """Ctrl-C, SIGTERM and SIGHUP held back until the block is done, then handled as they
-    would have been (Python runs signal handlers in the main thread, whichever thread the
-    signal reached: a handler that only takes note defers them)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    received: list[int] = []
-    held = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-    before = {s: signal.signal(s, lambda signum, frame: received.append(signum)) for s in held}
-    try:
-        yield
-    finally:
-        for s, handler in before.items():
-            signal.signal(s, handler)
-        if received:
-            handler = before[signal.Signals(received[0])]
-            if callable(handler):
-                handler(received[0], None)
-            elif handler == signal.SIG_DFL:
-                os.kill(os.getpid(), received[0])
 
 
 def discard(folder: Path) -> None:

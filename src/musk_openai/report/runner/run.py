@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import IO, Any, Unpack
 
-from musk_openai import files, paths
+from musk_openai import files, interrupts, paths
 from musk_openai.dataset import data
 from musk_openai.report.runner import outputs, reuse
 from musk_openai.report.runner.execute import Pool
@@ -84,39 +84,9 @@ def run_plan(plan: Plan, *, stream: IO[str] | None = sys.stderr) -> Report:
         building = outputs.fresh_building(plan.output)
         store = reuse.Store(plan.output)
         try:
-            for lg in plan.langs:
-                (building / lg).mkdir(parents=True, exist_ok=True)
-                plan.figures_dirs[lg].mkdir(parents=True, exist_ok=True)
-            inputs = reuse.inputs(plan.notebooks_dir)
-            written = reuse.touched()
-            keys = reuse.keys(plan, inputs)
-            pages = {j.label: reuse.page_key(keys[j.label], j, plan, inputs) for j in plan.work}
-            reused = [] if plan.force else restore(plan, store, keys)
-            # a reused run whose page is kept too: no page to render (no nbconvert at all)
-            reused = [_with_page(r, store, pages, building) for r in reused]
-            done = {r.job.label for r in reused}
-            todo = tuple(job for job in plan.work if job.label not in done)
-            shared_key = reuse.site_key(plan, inputs)
-            shared = store.restore_files(shared_key, building)
-            # the pages made from the dataset alone, written while kernels run or pages render
-            also = None if shared else partial(site.write_shared, plan)
-            results = execute_and_render(plan, todo, reused, keys, stream, also)
-            site.write_site(plan, results, dataset_version(inputs), shared_done=True)
-            # nothing is saved if the inputs changed during the run, even back to what they were
-            unchanged = not todo or (
-                reuse.inputs(plan.notebooks_dir) == inputs and reuse.touched() == written
-            )
-            save_for_reuse(store, results, keys, unchanged=unchanged)
-            if unchanged:
-                kept = {r.job.label for r in reused if r.page_written}
-                for r in results:
-                    if r.ok and r.page_written and r.job.label not in kept:
-                        store.save_files(pages[r.job.label], r.job.label, building, [r.job.page])
-                if not shared:
-                    what = "the pages made from the dataset"
-                    store.save_files(shared_key, what, building, site.shared_pages(plan))
-            store.prune([*keys.values(), *pages.values(), shared_key])
-            shutil.rmtree(building / JOBS, ignore_errors=True)
+            # Ctrl-C acted on where the main thread waits, never inside an import (.interrupts)
+            with interrupts.deferred():
+                results = _build(plan, building, store, stream)
             failed = any(not r.ok for r in results)
             location = outputs.install(plan.output, building, failed)
         except BaseException:
@@ -127,6 +97,45 @@ def run_plan(plan: Plan, *, stream: IO[str] | None = sys.stderr) -> Report:
             files.copy_files(location / "figures" / lg, plan.figures_root / lg)
     seconds = time.perf_counter() - started
     return Report(plan, tuple(results), location / "index.html", seconds, location, store.problem)
+
+
+def _build(plan: Plan, building: Path, store: reuse.Store, stream: IO[str] | None) -> list[Result]:
+    """The run, in ``building``: what can be reused restored, the rest executed, every page
+    rendered; what succeeded kept for reuse, if the inputs did not change meanwhile."""
+    for lg in plan.langs:
+        (building / lg).mkdir(parents=True, exist_ok=True)
+        plan.figures_dirs[lg].mkdir(parents=True, exist_ok=True)
+    inputs = reuse.inputs(plan.notebooks_dir)
+    written = reuse.touched()
+    keys = reuse.keys(plan, inputs)
+    pages = {j.label: reuse.page_key(keys[j.label], j, plan, inputs) for j in plan.work}
+    reused = [] if plan.force else restore(plan, store, keys)
+    # a reused run whose page is kept too: no page to render (no nbconvert at all)
+    reused = [_with_page(r, store, pages, building) for r in reused]
+    done = {r.job.label for r in reused}
+    todo = tuple(job for job in plan.work if job.label not in done)
+    shared_key = reuse.site_key(plan, inputs)
+    shared = store.restore_files(shared_key, building)
+    # the pages made from the dataset alone, written while kernels run or pages render
+    also = None if shared else partial(site.write_shared, plan)
+    results = execute_and_render(plan, todo, reused, keys, stream, also)
+    site.write_site(plan, results, dataset_version(inputs), shared_done=True)
+    # nothing is saved if the inputs changed during the run, even back to what they were
+    unchanged = not todo or (
+        reuse.inputs(plan.notebooks_dir) == inputs and reuse.touched() == written
+    )
+    save_for_reuse(store, results, keys, unchanged=unchanged)
+    if unchanged:
+        kept = {r.job.label for r in reused if r.page_written}
+        for r in results:
+            if r.ok and r.page_written and r.job.label not in kept:
+                store.save_files(pages[r.job.label], r.job.label, building, [r.job.page])
+        if not shared:
+            what = "the pages made from the dataset"
+            store.save_files(shared_key, what, building, site.shared_pages(plan))
+    store.prune([*keys.values(), *pages.values(), shared_key])
+    shutil.rmtree(building / JOBS, ignore_errors=True)
+    return results
 
 
 def restore(plan: Plan, store: reuse.Store, keys: dict[str, str]) -> list[Result]:
@@ -182,11 +191,15 @@ def execute_and_render(
         results += render_all(unrendered, plan, also)
         return sorted(results, key=lambda r: plan.work.index(r.job))
     preload()
+    interrupts.check()
     work = replace(plan, work=tuple(todo))
     with Progress(len(todo), stream) as progress, Pool(work, progress, keys) as pool:
         # Built while the first kernels start: nbconvert's templates take a second.
         renderer = render.PageRenderer(plan.with_code)
-        results += [render.render_page(r, plan, renderer) for r in unrendered]
+        interrupts.check()
+        for r in unrendered:
+            results.append(render.render_page(r, plan, renderer))
+            interrupts.check()
         if also is not None:
             also()
         for executed in pool.completed():
@@ -195,6 +208,7 @@ def execute_and_render(
                 files.copy_files(result.job.figures, plan.figures_dirs[result.job.lang])
             progress.finished(result.job.label, result.ok, result.seconds)
             results.append(result)
+            interrupts.check()
     return sorted(results, key=lambda r: plan.work.index(r.job))
 
 
@@ -218,7 +232,11 @@ def render_all(
             return []
         skip_slow_optional_imports()  # nbconvert imports nbformat, as papermill does (.imports)
         renderer = render.PageRenderer(plan.with_code, warm=False)
-        return [render.render_page(r, plan, renderer) for r in reused]
+        pages = []
+        for r in reused:
+            pages.append(render.render_page(r, plan, renderer))
+            interrupts.check()
+        return pages
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(1, mp_context=context, initializer=_quiet) as side:
         other = side.submit(also) if also is not None else None
@@ -227,7 +245,10 @@ def render_all(
         _FORKED.update(renderer=render.PageRenderer(plan.with_code), plan=plan)
         try:
             with ProcessPoolExecutor(cpus, mp_context=context, initializer=_quiet) as pool:
-                pages = list(pool.map(_render_forked, reused))
+                pages = []
+                for page in pool.map(_render_forked, reused):
+                    pages.append(page)
+                    interrupts.check()
         finally:
             _FORKED.clear()
         if other is not None:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from musk_openai import interrupts
 from musk_openai.report.notebooks import read_notebook
 from musk_openai.report.site import cells, jinja, nav
 from musk_openai.report.site.nav import Nav
@@ -46,6 +47,7 @@ class PageRenderer:
         )
         self._lock = threading.Lock()
         if warm:  # only worth it while kernels start; else the first page compiles them
+            interrupts.check()  # a Ctrl-C noted meanwhile (musk_openai.interrupts)
             self._warm_up()
 
     def _warm_up(self) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from musk_openai import files
+from musk_openai import files, interrupts
 from musk_openai.dataset import data
 from musk_openai.dataset.data import Dataset
 from musk_openai.report import notebooks
@@ -42,14 +42,18 @@ def write_site(
 
 def write_shared(plan: Plan) -> None:
     """The pages made from the dataset alone (:func:`shared_pages`), which no notebook run
-    changes: the runner writes them while kernels run or pages render."""
+    changes: the runner writes them while kernels run or pages render (a Ctrl-C it noted meanwhile
+    is raised between two pages: :mod:`musk_openai.interrupts`)."""
     out = plan.output / BUILDING
     ds = data.load()
     for lang in plan.langs:
         layout = nav.layout(plan.langs, lang)
         sources.write_pages(ds, out / lang / "sources", lang, layout)
+        interrupts.check()
         facts.write_page(ds, out / lang, lang, layout | {"here": "facts.html"})
+        interrupts.check()
         corrections.write_page(ds, out / lang, lang, layout | {"here": "corrections.html"})
+        interrupts.check()
 
 
 def shared_pages(plan: Plan) -> list[Path]:
