@@ -16,8 +16,8 @@ for the threads a second at most before it is raised again (:class:`Pool`).
 
 from __future__ import annotations
 
-import functools
 import importlib.util
+import itertools
 import logging
 import os
 import queue
@@ -60,14 +60,44 @@ def kernel_env() -> dict[str, str]:
     if spec is not None and spec.submodule_search_locations:
         shipped = Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "matplotlibrc"
         env["MATPLOTLIBRC"] = str(shipped)
-    env["IPYTHONDIR"] = _ipython_dir().name
+    ipython = _scratch() / "ipython"
+    ipython.mkdir(exist_ok=True)
+    env["IPYTHONDIR"] = str(ipython)
     return env
 
 
-@functools.cache
-def _ipython_dir() -> tempfile.TemporaryDirectory[str]:
-    """An empty IPython folder, made once per process (and removed at its exit)."""
-    return tempfile.TemporaryDirectory(prefix="musk-openai-ipython-")
+#: The longest socket name Linux and macOS take (``sun_path``: 108 and 104 bytes, its end
+#: included), less what jupyter_client appends (``-1`` to ``-5``).
+SOCKET_NAME_MAX = 100
+
+
+def kernel_sockets() -> dict[str, str]:
+    """How this process and a kernel talk (``KernelManager``'s ``transport`` and ``ip``): Unix
+    sockets named for this kernel alone, in this process's private folder (0700). Over TCP,
+    jupyter_client picks free ports and releases them for the kernel to bind a moment later:
+    another process's kernel can take one in between (seen once in 40 builds: the kernel died,
+    "Address already in use"). TCP stays when the folder's name is too long for a socket's."""
+    prefix = os.path.join(_scratch(), f"kernel-{next(_KERNELS)}")
+    if len(os.fsencode(prefix)) > SOCKET_NAME_MAX:
+        return {}
+    return {"transport": "ipc", "ip": prefix}
+
+
+_KERNELS = itertools.count()
+
+
+def _scratch() -> Path:
+    """This process's private folder (0700), made once and removed at exit: the kernels'
+    IPython folder and their sockets. Under a lock: the worker threads ask for it at once (with
+    ``functools.cache``, two made it, and one, dropped, was removed under a kernel)."""
+    with _SCRATCH_LOCK:
+        if not _SCRATCH:
+            _SCRATCH.append(tempfile.TemporaryDirectory(prefix="musk-openai-"))
+        return Path(_SCRATCH[0].name)
+
+
+_SCRATCH: list[tempfile.TemporaryDirectory[str]] = []
+_SCRATCH_LOCK = threading.Lock()
 
 
 def execute_job(
@@ -91,6 +121,7 @@ def execute_job(
     started: list[int] = []
     nb = None
     try:
+        sockets = kernel_sockets()
         source = load_notebook_node(str(job.notebook.path))  # every cell given its tags
         nb = parameterize_notebook(source, dict(job.parameters), kernel_name=KERNEL_NAME)
         client = NotebookClient(
@@ -99,9 +130,9 @@ def execute_job(
             kernel_name=KERNEL_NAME,
             # The kernel's working folder (not os.chdir(), which every thread shares).
             resources={"metadata": {"path": str(notebooks_dir)}},
-            # CurveZMQ keys for the kernel's sockets: its messages are not plain text on TCP
-            # (and ipykernel does not warn about it once per notebook).
-            config=Config({"KernelManager": {"transport_encryption": "auto"}}),
+            # Unix sockets of its own (kernel_sockets), with CurveZMQ keys: its messages are not
+            # plain text (and ipykernel does not warn about it once per notebook).
+            config=Config({"KernelManager": {"transport_encryption": "auto", **sockets}}),
             # The kernel's log: jupyter_client interrupts every kernel it shuts down, which the
             # kernel logs as an ERROR ("KeyboardInterrupt caught in kernel"). Cell errors are
             # reported from the notebook itself.
