@@ -79,16 +79,18 @@ def _interrupt(cmd: list[str], after: float) -> tuple[int, str, list[psutil.Proc
 @pytest.mark.kernel
 def test_ctrl_c_from_the_first_instruction_is_one_line(tmp_path: Path) -> None:
     """Ctrl-C while the command imports its modules and checks its options (the moments where
-    a traceback was printed): exit 130, and a single line that says so."""
+    a traceback was printed): exit 130, and a single line that says so (and no word of a
+    previous report: there was none)."""
     nbs = tmp_path / "notebooks"
     make_notebook(nbs, "00-slow", "import time\ntime.sleep(60)")
     cmd = [str(BIN / "musk-openai"), "report", "--notebooks-dir", str(nbs)]
     start = _startup()
-    for n, after in enumerate([2 * start, 3 * start, 5 * start, 0.3, 0.6]):
+    for n, after in enumerate([2 * start, 3 * start, 5 * start, 0.3, 0.6, 2.0]):
         code, err, _ = _interrupt([*cmd, "--output", str(tmp_path / f"out{n}")], after)
         lines = [line for line in err.splitlines() if "running:" not in line]
         assert code == 130, (after, err)
         assert len(lines) == 1 and "interrupted" in lines[0], (after, err)
+        assert "previous report" not in err, "there was none"
 
 
 @pytest.mark.kernel

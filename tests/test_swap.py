@@ -104,3 +104,27 @@ def test_ctrl_c_during_the_swap_waits_for_it(
         outputs.install(folder, building, failed=False)
     assert calls["n"] > 3
     assert contents(folder) == NEW
+
+
+@pytest.mark.parametrize("kind", ["file", "link", "link to a folder"])
+def test_a_file_or_link_left_where_the_run_builds_is_removed_not_followed(
+    tmp_path: Path, kind: str
+) -> None:
+    """A `.building` or `.old` that is a file or a link (a crash, or a hand): the run starts
+    anyway, in a folder of its own, and what a link points to is left alone."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("keep")
+    for name in (outputs.BUILDING, outputs.OLD):
+        if kind == "file":
+            (folder / name).write_text("x")
+        elif kind == "link":
+            (folder / name).symlink_to(elsewhere / "keep.txt")
+        else:
+            (folder / name).symlink_to(elsewhere)
+    building = outputs.fresh_building(folder)
+    assert building.is_dir() and not building.is_symlink() and list(building.iterdir()) == []
+    assert not (folder / outputs.OLD).exists() and not (folder / outputs.OLD).is_symlink()
+    assert (elsewhere / "keep.txt").read_text() == "keep"

@@ -209,7 +209,11 @@ def _plan_and_run(args: argparse.Namespace) -> int:
         interrupts.check()
     except ProjectError as exc:
         return _error(exc)
-    unchanged = f"the previous report in {plan.output} is unchanged"
+    unchanged = (
+        f"the previous report in {plan.output} is unchanged"
+        if (plan.output / "index.html").is_file()
+        else f"nothing of this run was kept in {plan.output}"
+    )
     try:
         result = runner.run_plan(plan, stream=sys.stderr)
     except ProjectError as exc:

@@ -142,7 +142,7 @@ def fresh_building(folder: Path) -> Path:
     recover(folder)
     building = folder / BUILDING
     for leftover in (building, folder / OLD):
-        shutil.rmtree(leftover, ignore_errors=True)
+        _remove(leftover)
     building.mkdir()
     return building
 
@@ -210,4 +210,12 @@ def _roll_forward(folder: Path) -> None:
 
 def discard(folder: Path) -> None:
     """Remove what an interrupted or crashed run was building."""
-    shutil.rmtree(folder / BUILDING, ignore_errors=True)
+    _remove(folder / BUILDING)
+
+
+def _remove(path: Path) -> None:
+    """A folder with what it holds, or a file or link (never followed), if there."""
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    else:
+        shutil.rmtree(path, ignore_errors=True)
