@@ -56,7 +56,7 @@ test: $(STAMP)
 
 # The tests marked kernel, browser or slow (pyproject.toml) left out: under a minute.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -n auto -m "not kernel and not browser and not slow"
+	$(BIN)/python -m pytest -q -n auto --dist loadfile -m "not kernel and not browser and not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests notebooks benchmarks tools

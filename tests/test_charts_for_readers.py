@@ -4,7 +4,11 @@ each chart draws: tests/test_charts.py."""
 
 from __future__ import annotations
 
+import atexit
+import functools
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -37,25 +41,39 @@ def _svg_marks(path: Path) -> list[tuple[str, str]]:
     return marks
 
 
+@functools.cache
+def _exported(lang: str) -> tuple[Path, list[tuple[export.Chart, set[str]]]]:
+    """Every chart of ``lang`` exported once (PNG and SVG, wide and narrow, at 60 dpi) into a
+    folder of this test process, for the tests that read the files (make runs a test file in one
+    process: --dist loadfile): the folder, and each chart with the names of its files."""
+    folder = Path(tempfile.mkdtemp(prefix=f"charts-{lang}-"))
+    atexit.register(shutil.rmtree, folder, True)
+    p = params.validate(lang, "svg,png", 60, str(folder))
+    ds = data.load()
+    done = []
+    for builders in charts.BUILDERS.values():
+        for build in builders:
+            chart = build(ds, lang)
+            done.append((chart, {x.name for x in export.save(chart, p)}))
+    return folder, done
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_each_mark_of_the_svg_links_to_its_excerpt_with_a_tooltip(
-    ds: data.Dataset, lang: str, tmp_path: Path
+    ds: data.Dataset, lang: str
 ) -> None:
     """In every chart's SVG each mark links to its article's page in the report, at the row's
     excerpt (relative to the SVG's place, figures/<lang>/), with a <title> saying the amount or
     the date and who says it; the PNG is drawn from the same figure, without links."""
-    p = params.validate(lang, "svg,png", 60, str(tmp_path))
-    for builders in charts.BUILDERS.values():
-        for build in builders:
-            chart = build(ds, lang)
-            export.save(chart, p)
-            marks = _svg_marks(tmp_path / f"{chart.name}.svg")
-            assert len(marks) == len(chart.tips) > 0, chart.name
-            for link, _ in marks:
-                assert re.fullmatch(rf"\.\./\.\./{lang}/sources/S00\d\.html(#[FECM]\d\d)?", link)
-            if "id" in chart.data and chart.name != "03-dispute-timeline":
-                linked = {link.rsplit("/", 1)[1] for link, _ in marks}
-                assert linked == {f"{r.source_id}.html#{r.id}" for r in chart.data.itertuples()}
+    tmp_path, exported = _exported(lang)
+    for chart, _ in exported:
+        marks = _svg_marks(tmp_path / f"{chart.name}.svg")
+        assert len(marks) == len(chart.tips) > 0, chart.name
+        for link, _ in marks:
+            assert re.fullmatch(rf"\.\./\.\./{lang}/sources/S00\d\.html(#[FECM]\d\d)?", link)
+        if "id" in chart.data and chart.name != "03-dispute-timeline":
+            linked = {link.rsplit("/", 1)[1] for link, _ in marks}
+            assert linked == {f"{r.source_id}.html#{r.id}" for r in chart.data.itertuples()}
     # the amounts and who says them, in the tooltips of 02
     tips = {link: tip for link, tip in _svg_marks(tmp_path / "02-funding-sources.svg")}
     f08 = tips[f"../../{lang}/sources/S000.html#F08"]
@@ -90,41 +108,34 @@ def test_a_page_writes_the_svg_inline_with_its_links_rebased(
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_each_chart_is_also_drawn_narrow_with_text_a_phone_can_read(
-    ds: data.Dataset, lang: str, tmp_path: Path
-) -> None:
+def test_each_chart_is_also_drawn_narrow_with_text_a_phone_can_read(lang: str) -> None:
     """Beside <name>.png and .svg, <name>.narrow.png and .svg: a figure 4.4 inches wide whose
     smallest text, shown 390 CSS pixels wide, is at least 9 pixels tall; its marks linked like
     the wide chart's; the committed names unchanged."""
-    p = params.validate(lang, "png,svg", 60, str(tmp_path))
-    for builders in charts.BUILDERS.values():
-        for build in builders:
-            chart = build(ds, lang)
-            assert chart.narrow is not None, chart.name
-            fig = chart.narrow.fig
-            width = fig.get_figwidth()
-            sizes = [
-                t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text()
-            ]
-            smallest = min(sizes) / 72 * 390 / width
-            assert smallest >= 9, (chart.name, smallest)
-            names = {x.name for x in export.save(chart, p)}
-            assert {f"{chart.name}.narrow.png", f"{chart.name}.png"} <= names
-            assert export.narrow_file(tmp_path / f"{chart.name}.png").is_file()
-            narrow_marks = _svg_marks(tmp_path / f"{chart.name}.narrow.svg")
-            wide_marks = _svg_marks(tmp_path / f"{chart.name}.svg")
-            assert {link for link, _ in narrow_marks} == {link for link, _ in wide_marks}
-            from PIL import Image
+    tmp_path, exported = _exported(lang)
+    for chart, names in exported:
+        assert chart.narrow is not None, chart.name
+        fig = chart.narrow.fig
+        width = fig.get_figwidth()
+        sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text()]
+        smallest = min(sizes) / 72 * 390 / width
+        assert smallest >= 9, (chart.name, smallest)
+        assert {f"{chart.name}.narrow.png", f"{chart.name}.png"} <= names
+        assert export.narrow_file(tmp_path / f"{chart.name}.png").is_file()
+        narrow_marks = _svg_marks(tmp_path / f"{chart.name}.narrow.svg")
+        wide_marks = _svg_marks(tmp_path / f"{chart.name}.svg")
+        assert {link for link, _ in narrow_marks} == {link for link, _ in wide_marks}
+        from PIL import Image
 
-            with Image.open(tmp_path / f"{chart.name}.narrow.png") as image:
-                assert image.width == round(width * 60)
-            # no text runs off the figure's sides
-            from matplotlib.backends.backend_agg import FigureCanvasAgg
+        with Image.open(tmp_path / f"{chart.name}.narrow.png") as image:
+            assert image.width == round(width * 60)
+        # no text runs off the figure's sides
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-            renderer = FigureCanvasAgg(fig).get_renderer()
-            for t in _drawn_texts(fig):
-                box = t.get_window_extent(renderer)
-                assert box.x0 >= -1 and box.x1 <= fig.bbox.width + 1, (chart.name, t.get_text())
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        for t in _drawn_texts(fig):
+            box = t.get_window_extent(renderer)
+            assert box.x0 >= -1 and box.x1 <= fig.bbox.width + 1, (chart.name, t.get_text())
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -214,32 +225,44 @@ def _key_box(handle: Artist, renderer: RendererAgg) -> Bbox:
     )
 
 
+@functools.cache
+def _narrow_drawn(lang: str) -> list[tuple[str, Figure, RendererAgg]]:
+    """Every chart's narrow drawing in ``lang``, drawn once at the 200 dpi figures/ are drawn at
+    (text, and so a legend's rows, hint by dpi; legends place their keys when drawn), for the
+    tests that measure it (a test file runs in one process): its name, figure and renderer."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    ds = data.load()
+    drawn = []
+    for builders in charts.BUILDERS.values():
+        for build in builders:
+            chart = build(ds, lang)
+            assert chart.narrow is not None, chart.name
+            fig = chart.narrow.fig
+            fig.set_dpi(200)
+            renderer = FigureCanvasAgg(fig).get_renderer()
+            fig.draw(renderer)
+            drawn.append((chart.name, fig, renderer))
+    return drawn
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_no_two_legend_keys_touch_in_the_narrow_drawings(ds: data.Dataset, lang: str) -> None:
     """On a phone, each legend key stands apart (06's « demande » diamond sat on the circle of
     « affirmation »); and 06's key to the suits is a shape no claim is drawn with."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     from musk_openai.story.charts import lawsuits
 
-    for builders in charts.BUILDERS.values():
-        for build in builders:
-            chart = build(ds, lang)
-            assert chart.narrow is not None
-            fig = chart.narrow.fig
-            fig.set_dpi(200)  # as figures/ are drawn: text, and so a legend's rows, hint by dpi
-            renderer = FigureCanvasAgg(fig).get_renderer()
-            fig.draw(renderer)  # legends place their keys when drawn
-            boxes = [
-                _key_box(h, renderer)
-                for legend in fig.legends
-                for h in legend.legend_handles
-                if h is not None and h.get_visible()
-            ]
-            boxes = [b for b in boxes if b.width > 0 and b.height > 0]
-            for i, a in enumerate(boxes):
-                for b in boxes[i + 1 :]:
-                    assert not a.overlaps(b), (chart.name, a, b)
+    for name, fig, renderer in _narrow_drawn(lang):
+        boxes = [
+            _key_box(h, renderer)
+            for legend in fig.legends
+            for h in legend.legend_handles
+            if h is not None and h.get_visible()
+        ]
+        boxes = [b for b in boxes if b.width > 0 and b.height > 0]
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                assert not a.overlaps(b), (name, a, b)
     assert lawsuits.FILL_KEY not in lawsuits.SHAPES.values()
     fig = charts.lawsuit_claims(ds, lang).fig
     suits = [h for legend in fig.legends for h, t in zip(legend.legend_handles,
@@ -274,26 +297,15 @@ def test_valuation_bars_use_no_party_colour(ds: data.Dataset, lang: str) -> None
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_no_narrow_text_reaches_the_figure_edge_as_figures_are_drawn(
-    ds: data.Dataset, lang: str
-) -> None:
+def test_no_narrow_text_reaches_the_figure_edge_as_figures_are_drawn(lang: str) -> None:
     """At the 200 dpi figures/ are drawn at (text widths hint by dpi), every text of a narrow
     drawing ends inside the figure, at least 0.03 inch from its right edge (03's « Google
     dépasse OpenAI … qu’exige » lost its last letter)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    for builders in charts.BUILDERS.values():
-        for build in builders:
-            chart = build(ds, lang)
-            assert chart.narrow is not None
-            fig = chart.narrow.fig
-            fig.set_dpi(200)
-            renderer = FigureCanvasAgg(fig).get_renderer()
-            fig.draw(renderer)
-            edge = fig.bbox.width - 0.03 * 200
-            for t in _drawn_texts(fig):
-                box = t.get_window_extent(renderer)
-                assert box.x0 >= 0 and box.x1 <= edge, (chart.name, t.get_text(), box)
+    for name, fig, renderer in _narrow_drawn(lang):
+        edge = fig.bbox.width - 0.03 * 200
+        for t in _drawn_texts(fig):
+            box = t.get_window_extent(renderer)
+            assert box.x0 >= 0 and box.x1 <= edge, (name, t.get_text(), box)
 
 
 def _drawn_texts(fig: Figure) -> list[Text]:
