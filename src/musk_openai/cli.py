@@ -219,10 +219,7 @@ def _plan_and_run(args: argparse.Namespace) -> int:
     except ProjectError as exc:
         return _error(exc)
     except KeyboardInterrupt as exc:
-        # The kernels were killed, some as they started: nbclient's own clean-up, left to run
-        # when Python exits, may then fail on a kernel that is gone. Python reports that through
-        # sys.unraisablehook; after an interruption it is expected, and not shown.
-        sys.unraisablehook = lambda unraisable: None
+        quiet_stopped_kernels()
         interrupts.forget()  # pressed again while the kernels were stopped: said once
         said = (
             f"it came as the report was put in place, which was finished first: {plan.output} "
@@ -233,6 +230,7 @@ def _plan_and_run(args: argparse.Namespace) -> int:
         print(f"musk-openai report: interrupted; {said}", file=sys.stderr)
         return 130
     except OSError as exc:
+        quiet_stopped_kernels()
         where = exc.filename or plan.output
         print(
             f"musk-openai report: error: {exc.strerror or exc} ({where}); {unchanged}",
@@ -240,6 +238,7 @@ def _plan_and_run(args: argparse.Namespace) -> int:
         )
         return 1
     except Exception as exc:  # noqa: BLE001 - a bug: one message, not a traceback, and no damage
+        quiet_stopped_kernels()
         print(
             f"musk-openai report: error: unexpected {type(exc).__name__}: {exc}; {unchanged} "
             "(set PYTHONDEVMODE=1 or report it with this message)",
@@ -248,6 +247,16 @@ def _plan_and_run(args: argparse.Namespace) -> int:
         return 1
     print(runner.summary(result), file=sys.stderr)
     return result.exit_code
+
+
+def quiet_stopped_kernels() -> None:
+    """For the rest of this process, once a run crashed or was interrupted: it killed its
+    kernels, some as they started. nbclient's clean-up, left to run when Python exits, and its
+    tasks still waiting on a kernel that is gone, may then fail: Python reports the first
+    through ``sys.unraisablehook``, asyncio the second through its logger ("Task exception was
+    never retrieved"). The command has said what happened, once."""
+    sys.unraisablehook = lambda unraisable: None
+    logging.getLogger("asyncio").disabled = True
 
 
 def _absolute_data_env() -> None:
