@@ -4,9 +4,11 @@ to the kernels' start; noted, never raised inside an import (:mod:`musk_openai.i
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -57,11 +59,18 @@ def _startup() -> float:
     return max(times)
 
 
-def _interrupt(cmd: list[str], after: float) -> tuple[int, str, list[psutil.Process]]:
+def _interrupt(
+    cmd: list[str], after: float, env: dict[str, str] | None = None
+) -> tuple[int, str, list[psutil.Process]]:
     """Run ``cmd``, Ctrl-C its process group after ``after`` seconds, as a terminal does: its
     exit code, its stderr, and the processes it had started (a hang fails after a minute)."""
     proc = subprocess.Popen(
-        cmd, stderr=subprocess.PIPE, text=True, start_new_session=True, preexec_fn=interruptible
+        cmd,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=interruptible,
+        env=env,
     )
     time.sleep(after)
     try:
@@ -98,7 +107,8 @@ def test_ctrl_c_while_kernels_start_stops_them_and_keeps_the_previous_report(
     tmp_path: Path,
 ) -> None:
     """Ctrl-C as the kernels start (Python's import lock once stayed held, and the run never
-    ended), then as they run: exit 130, one line, no kernel left, the folder as it was."""
+    ended), then as they run: exit 130, one line, no kernel left, the folder as it was, nothing
+    left in the temporary folder (the kernels' connection files, with their keys, once were)."""
     nbs = tmp_path / "notebooks"
     for n in range(4):
         make_notebook(nbs, f"0{n}-slow", "import time\ntime.sleep(60)")
@@ -109,9 +119,15 @@ def test_ctrl_c_while_kernels_start_stops_them_and_keeps_the_previous_report(
     cmd = [str(BIN / "musk-openai"), "report", "--notebooks-dir", str(nbs), "--output", str(out)]
     cmd += ["--jobs", "4"]
     kernels: list[psutil.Process] = []
+    tmp = Path(tempfile.mkdtemp(prefix="mo-", dir="/tmp"))  # short: sockets are named in it
+    env = os.environ | {"TMPDIR": str(tmp)}
     for after in (0.8, 1.4, 2.2, 4.0):
-        code, err, children = _interrupt(cmd, after)
+        code, err, children = _interrupt(cmd, after, env)
         kernels += children
+        left = list(tmp.iterdir())  # the run's private folder, its sockets and kernels' keys
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        assert left == [], (after, left)
         lines = [line for line in err.splitlines() if "running:" not in line]
         assert code == 130, (after, err)
         assert lines == [

@@ -128,3 +128,15 @@ def test_a_file_or_link_left_where_the_run_builds_is_removed_not_followed(
     assert building.is_dir() and not building.is_symlink() and list(building.iterdir()) == []
     assert not (folder / outputs.OLD).exists() and not (folder / outputs.OLD).is_symlink()
     assert (elsewhere / "keep.txt").read_text() == "keep"
+
+
+@pytest.mark.parametrize("text", ["not json", '{"a": 1}', '["../../etc"]'])
+def test_a_journal_this_command_did_not_write_is_refused_with_what_to_do(
+    tmp_path: Path, text: str
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / outputs.SWAP).write_text(text)
+    with pytest.raises(outputs.OutputError, match="remove it, then run again"):
+        outputs.fresh_building(folder)
+    assert (folder / outputs.SWAP).read_text() == text

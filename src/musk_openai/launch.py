@@ -29,6 +29,8 @@ def main() -> int:
         print("musk-openai: interrupted", file=sys.stderr)
         return 130
     code = cli.main()
+    # The command is done and has said so: a Ctrl-C now would only kill Python as it exits.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     runner = sys.modules.get(RUNNER)
     if runner is not None and runner.threads_left():
         # A run stopped (Ctrl-C, a crash) and killed its kernels; some of its threads are still

@@ -16,6 +16,7 @@ for the threads a second at most before it is raised again (:class:`Pool`).
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import itertools
 import logging
@@ -78,9 +79,12 @@ def kernel_sockets() -> dict[str, str]:
     another process's kernel can take one in between (seen once in 40 builds: the kernel died,
     "Address already in use"). TCP stays when the folder's name is too long for a socket's."""
     prefix = os.path.join(_scratch(), f"kernel-{next(_KERNELS)}")
+    # its connection file (keys and sockets) there too: not a mkstemp file of the temporary
+    # folder, left behind when a run is interrupted
+    connection = {"connection_file": f"{prefix}.json"}
     if len(os.fsencode(prefix)) > SOCKET_NAME_MAX:
-        return {}
-    return {"transport": "ipc", "ip": prefix}
+        return connection
+    return {"transport": "ipc", "ip": prefix, **connection}
 
 
 _KERNELS = itertools.count()
@@ -147,6 +151,8 @@ def execute_job(
         )
         client.execute(env=kernel_env())  # passed to the kernel manager's start_kernel
     except Exception as exc:  # noqa: BLE001 - any failure of one notebook must not stop the others
+        if not stopped():
+            _settle_tasks()
         if nb is not None and not stopped():
             _write(nb, job.executed)
         failing = started[-1] if started else None
@@ -155,6 +161,20 @@ def execute_job(
     if not stopped():
         _write(nb, job.executed)
     return Result(job, time.perf_counter() - start)
+
+
+def _settle_tasks() -> None:
+    """After a failure (a cell's timeout), let the tasks nbclient cancelled end, in this
+    thread's event loop, where nbclient runs them: left pending, each was reported when Python
+    exited ("Task was destroyed but it is pending!"), after the summary."""
+    loop = asyncio.get_event_loop_policy().get_event_loop()
+    if loop.is_running() or loop.is_closed():
+        return
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
 
 
 def _write(nb: Any, path: Path) -> None:

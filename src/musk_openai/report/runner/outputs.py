@@ -189,7 +189,7 @@ def _roll_forward(folder: Path) -> None:
     """The swap, from wherever it stopped: each old entry into .old, each new one into place,
     then the journal removed (the new report is in place) and .old."""
     journal = folder / SWAP
-    new = set(json.loads(journal.read_text(encoding="utf-8")))
+    new = _journal(journal)
     building, old = folder / BUILDING, folder / OLD
     old.mkdir(exist_ok=True)
     for name in ENTRIES:
@@ -206,6 +206,20 @@ def _roll_forward(folder: Path) -> None:
     shutil.rmtree(building, ignore_errors=True)
     journal.unlink()
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _journal(journal: Path) -> set[str]:
+    """The names a swap's journal lists; a file that is not one this command wrote is refused."""
+    try:
+        names = json.loads(journal.read_text(encoding="utf-8"))
+    except (ValueError, OSError):
+        names = None
+    if not isinstance(names, list) or not all(isinstance(n, str) and "/" not in n for n in names):
+        raise OutputError(
+            f"{journal} is not the journal of a report being put in place (this command writes "
+            "it as a list of names): remove it, then run again"
+        )
+    return set(names)
 
 
 def discard(folder: Path) -> None:

@@ -119,7 +119,9 @@ def _build(plan: Plan, building: Path, store: reuse.Store, stream: IO[str] | Non
     # the pages made from the dataset alone, written while kernels run or pages render
     also = None if shared else partial(site.write_shared, plan)
     results = execute_and_render(plan, todo, reused, keys, stream, also)
+    interrupts.check()  # a Ctrl-C up to here: nothing of the run is kept, not even in the cache
     site.write_site(plan, results, dataset_version(inputs), shared_done=True)
+    interrupts.check()
     # nothing is saved if the inputs changed during the run, even back to what they were
     unchanged = not todo or (
         reuse.inputs(plan.notebooks_dir) == inputs and reuse.touched() == written
@@ -135,6 +137,7 @@ def _build(plan: Plan, building: Path, store: reuse.Store, stream: IO[str] | Non
             store.save_files(shared_key, what, building, site.shared_pages(plan))
     store.prune([*keys.values(), *pages.values(), shared_key])
     shutil.rmtree(building / JOBS, ignore_errors=True)
+    interrupts.check()  # the last moment a Ctrl-C keeps the previous report
     return results
 
 
