@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -76,6 +77,20 @@ def make_tagged_notebook(folder: Path, name: str, *cells: tuple[str, str, list[s
     folder.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
     return path
+
+
+def start_interruptible(cmd: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """``cmd`` started as a terminal would start it, to be interrupted as a terminal does
+    (``os.killpg(proc.pid, SIGINT)``): a session of its own, SIGINT at its default, its stderr
+    read as text."""
+    return subprocess.Popen(
+        cmd,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=interruptible,
+        env=env,
+    )
 
 
 def interruptible() -> None:

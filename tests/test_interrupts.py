@@ -14,7 +14,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from helpers import interruptible, make_notebook, snapshot
+from helpers import make_notebook, snapshot, start_interruptible
 
 from musk_openai import interrupts
 
@@ -64,14 +64,7 @@ def _interrupt(
 ) -> tuple[int, str, list[psutil.Process]]:
     """Run ``cmd``, Ctrl-C its process group after ``after`` seconds, as a terminal does: its
     exit code, its stderr, and the processes it had started (a hang fails after a minute)."""
-    proc = subprocess.Popen(
-        cmd,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-        preexec_fn=interruptible,
-        env=env,
-    )
+    proc = start_interruptible(cmd, env)
     time.sleep(after)
     try:
         children = psutil.Process(proc.pid).children(recursive=True)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from helpers import FIGURE, interruptible, make_notebook, snapshot
+from helpers import FIGURE, make_notebook, snapshot, start_interruptible
 
 from musk_openai import paths
 from musk_openai.report import runner
@@ -295,14 +295,7 @@ def test_a_run_interrupted_half_way_leaves_no_entry_a_later_run_trusts(tmp_path:
     env = os.environ | {"MUSK_TEST_RUN_LOG": str(log)}
     cmd = [str(BIN / "musk-openai"), "report", "--notebooks-dir", str(nbs), "--output", str(out)]
     cmd += ["--lang", "en", "--jobs", "2"]
-    proc = subprocess.Popen(
-        cmd,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-        env=env,
-        preexec_fn=interruptible,
-    )
+    proc = start_interruptible(cmd, env)
     assert proc.stderr is not None
     try:
         seen = ""

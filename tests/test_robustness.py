@@ -14,7 +14,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from helpers import EXPORTED, FIGURE, interruptible, make_notebook, snapshot
+from helpers import EXPORTED, FIGURE, make_notebook, snapshot, start_interruptible
 
 from musk_openai import cli
 from musk_openai.paths import FIGURES_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, SCRATCH_FIGURES_DIR
@@ -290,13 +290,8 @@ def test_ctrl_c_stops_kernels_and_keeps_the_previous_report(tmp_path: Path) -> N
     make_notebook(nbs, "01-slow", "import time\ntime.sleep(120)")
     out = tmp_path / "out"
     previous = _previous_report(out)
-    proc = subprocess.Popen(
-        [str(BIN / "musk-openai"), "report", "--notebooks-dir", str(nbs), "--output", str(out)],
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-        preexec_fn=interruptible,
-    )
+    cmd = [str(BIN / "musk-openai"), "report", "--notebooks-dir", str(nbs), "--output", str(out)]
+    proc = start_interruptible(cmd)
     assert proc.stderr is not None
     first = proc.stderr.readline()
     assert "running:" in first, first
