@@ -4,6 +4,7 @@ templates (package data), and the commands that sit beside ``musk-openai report`
 from __future__ import annotations
 
 import io
+import shutil
 import tomllib
 from fnmatch import fnmatch
 from pathlib import Path
@@ -144,6 +145,33 @@ def test_templates_are_package_data() -> None:
             assert env.get_template(name.removeprefix("templates/")) is not None
     renderer = render.PageRenderer(with_code=False)
     assert renderer.exporter.template_file == "musk_openai/page.html.j2"
+
+
+def test_a_notebook_page_is_keyed_on_its_own_templates_and_what_they_include(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The templates of a notebook's page are found by Jinja2, included files too: an edit to
+    one of them renders every page again; the style sheet of the report's own pages does not;
+    an include named only when rendering counts every template."""
+    import jinja2
+
+    found = jinja.page_templates()
+    assert {"page.html.j2", "header.css", "header.html.j2", "pager.html.j2"} <= found
+    assert not {"report.css", "front.html.j2", "facts.html.j2", "base.html.j2"} & found
+    folder = tmp_path / "templates"
+    shutil.copytree(Path(jinja.__file__).parent / "templates", folder)
+    pager = folder / "pager.html.j2"
+    pager.write_text(pager.read_text() + '{% include "extra.css" %}{% include name %}')
+    (folder / "extra.css").write_text("")
+    loader = jinja2.FileSystemLoader(str(folder))
+    monkeypatch.setattr(jinja2, "PackageLoader", lambda *a, **k: loader)
+    jinja.templates.cache_clear()
+    try:
+        assert jinja.page_templates() == set(jinja.templates().list_templates())
+        pager.write_text(pager.read_text().replace("{% include name %}", ""))
+        assert jinja.page_templates() == found | {"extra.css"}
+    finally:
+        jinja.templates.cache_clear()
 
 
 def test_the_templates_escape() -> None:

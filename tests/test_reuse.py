@@ -192,28 +192,42 @@ def test_page_options_and_languages_render_again_without_executing(project: Proj
 def test_a_template_or_css_edit_starts_no_kernel(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The report room is not in a run's key: its pages are rendered again from the executed
-    notebooks (the templates of a copy of the package, edited), and kept pages are not reused."""
+    """The report room is not in a run's key: an edit there starts no kernel (the templates of a
+    copy of the package, edited). The style sheet of the report's own pages renders them again,
+    and no notebook's page; a template of a notebook's page, or a file it includes, renders every
+    notebook's page again from the executed notebooks."""
     import jinja2
 
     from musk_openai.report.site import jinja as site_jinja
+    from musk_openai.report.site import render
 
     templates = project.package / "report" / "site" / "templates"  # in the copy the key reads
-    css = templates / "report.css"
-    css.write_text(css.read_text() + "\n/* an edit to the style sheet */\n")
-    page = templates / "page.html.j2"
-    edited = '<style type="text/css">/* edited */'
-    page.write_text(page.read_text().replace('<style type="text/css">', edited, 1))
     loader = jinja2.FileSystemLoader(str(templates))
     monkeypatch.setattr(jinja2, "PackageLoader", lambda *a, **k: loader)
-    site_jinja.templates.cache_clear()
-    report, executed = project.run()
-    site_jinja.templates.cache_clear()
-    assert report.exit_code == 0 and executed == set()
-    assert "/* edited */" in (project.out / "fr" / "01-figure.html").read_text()
+    renderers, real = [], render.PageRenderer
+    monkeypatch.setattr(render, "PageRenderer", lambda *a, **k: renderers.append(1) or None)
+
+    def edit(name: str, old: str, new: str) -> set[str]:
+        (templates / name).write_text((templates / name).read_text().replace(old, new, 1))
+        site_jinja.templates.cache_clear()
+        report, executed = project.run()
+        assert report.exit_code == 0
+        return executed
+
+    nb_page = project.out / "fr" / "01-figure.html"
+    before = nb_page.read_bytes()
+    assert edit("report.css", "", "/* an edit to the style sheet */\n") == set()
+    assert not renderers and nb_page.read_bytes() == before  # kept, not rendered again
     # the front page, and the pages made from the dataset (written by a forked child meanwhile)
     for page in ("index.html", "facts.html", "corrections.html", "sources/S001.html"):
         assert "an edit to the style sheet" in (project.out / "fr" / page).read_text(), page
+    monkeypatch.setattr(render, "PageRenderer", real)
+    assert edit("header.css", "", "/* in every page's header */\n") == set()  # included
+    assert "/* in every page's header */" in nb_page.read_text()
+    edited = '<style type="text/css">/* edited */'
+    assert edit("page.html.j2", '<style type="text/css">', edited) == set()
+    assert "/* edited */" in nb_page.read_text()
+    site_jinja.templates.cache_clear()
 
 
 def test_a_failed_notebook_is_executed_again_the_others_are_kept(project: Project) -> None:

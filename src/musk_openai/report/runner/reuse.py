@@ -44,7 +44,7 @@ from typing import Any
 
 from musk_openai import files, paths
 from musk_openai.dataset import cache
-from musk_openai.report.site import nav
+from musk_openai.report.site import jinja, nav
 from musk_openai.report.types import KERNEL_NAME, RUN_METADATA, Job, Plan
 
 #: Changes when the key or the entries change meaning: older entries are then never matched.
@@ -72,8 +72,11 @@ class Inputs:
     #: The notebooks folder's other files (a helper module a notebook imports, a matplotlibrc
     #: read from the kernel's working folder).
     beside: str = ""
-    #: The report room (runner, site code, templates, CSS): in the keys of pages, not of runs.
+    #: The report room (runner, site code, templates, CSS): in the key of the report's own
+    #: pages, not of runs.
     report: str = ""
+    #: What of it a notebook's page is made with (:func:`pages_digest`): in the keys of pages.
+    pages: str = ""
 
 
 def inputs(notebooks_dir: Path) -> Inputs:
@@ -84,8 +87,22 @@ def inputs(notebooks_dir: Path) -> Inputs:
         code=code_digest(),
         dependencies=dependencies_digest(),
         beside=beside_digest(notebooks_dir),
-        report=files.digest(files.tree(PACKAGE / "report")),
+        **report_digests(),
     )
+
+
+def report_digests() -> dict[str, str]:
+    """The fingerprints of the report room: all of it (``report``), and what a notebook's page
+    is made with (``pages``): all its code and files but the templates, and of the templates
+    only those of a notebook's page (:func:`~musk_openai.report.site.jinja.page_templates`:
+    ``page.html.j2``, the header, the pager and what they include). An edit to the style sheet
+    or a template of the report's own pages renders no notebook's page again."""
+    room = files.tree(PACKAGE / "report")
+    package, name = jinja.TEMPLATES  # ("musk_openai.report.site", "templates"): site/templates/
+    folder = f"{package.removeprefix('musk_openai.report.').replace('.', '/')}/{name}/"
+    used = {folder + name for name in jinja.page_templates()}
+    pages = {k: v for k, v in room.items() if not k.startswith(folder) or k in used}
+    return {"report": files.digest(room), "pages": files.digest(pages)}
 
 
 def touched(folder: Path | None = None) -> dict[str, tuple[int, int, int]]:
@@ -171,7 +188,7 @@ def page_key(run_key: str, job: Job, plan: Plan, shared: Inputs) -> str:
     what = {
         "key_version": KEY_VERSION,
         "run": run_key,
-        "report": shared.report,
+        "report": shared.pages,
         "lang": job.lang,
         "langs": list(plan.langs),
         "with_code": plan.with_code,

@@ -10,6 +10,11 @@ from typing import Any
 TEMPLATES = ("musk_openai.report.site", "templates")
 PAGE_TEMPLATE = "page.html.j2"
 INDEX_TEMPLATE = "front.html.j2"
+#: The header of every page and the pager of a notebook's page (:mod:`.nav`).
+HEADER_TEMPLATE = "header.html.j2"
+PAGER_TEMPLATE = "pager.html.j2"
+#: The prefix under which nbconvert's environment sees the package's templates (:mod:`.render`).
+PREFIX = "musk_openai"
 
 
 @functools.cache
@@ -25,3 +30,30 @@ def templates() -> Any:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
+
+
+def page_templates() -> frozenset[str]:
+    """The templates a notebook's page is made from: its own (nbconvert's environment extends
+    it), the header and the pager, and every template of the package they include, import or
+    extend, as Jinja2 finds them (:func:`jinja2.meta.find_referenced_templates`). A reference
+    known only when rendering gives every template. nbconvert's own templates are not listed:
+    they are those of its pinned version."""
+    import jinja2.meta
+
+    env = templates()
+    assert env.loader is not None
+    ours = set(env.list_templates())
+    todo, found = [PAGE_TEMPLATE, HEADER_TEMPLATE, PAGER_TEMPLATE], set()
+    while todo:
+        name = todo.pop()
+        if name in found:
+            continue
+        found.add(name)
+        source, _, _ = env.loader.get_source(env, name)
+        for ref in jinja2.meta.find_referenced_templates(env.parse(source)):
+            if ref is None:
+                return frozenset(ours)
+            name = ref.removeprefix(f"{PREFIX}/")
+            if name in ours:  # unprefixed in page.html.j2, nbconvert's; ours too: counted
+                todo.append(name)
+    return frozenset(found)

@@ -83,8 +83,8 @@ def nav_of(job: Job, plan: Plan) -> Nav:
 
     context = layout(plan.langs, lang) | {"root": "", "here": job.page.name}
     env = jinja.templates()
-    header = env.get_template("header.html.j2").render(**context)
-    pager = env.get_template("pager.html.j2").render(
+    header = env.get_template(jinja.HEADER_TEMPLATE).render(**context)
+    pager = env.get_template(jinja.PAGER_TEMPLATE).render(
         **context, previous=neighbour(here - 1), next=neighbour(here + 1)
     )
     return Nav(lang, notebooks.title(job.notebook.path, lang), header, pager)

@@ -31,11 +31,11 @@ class PageRenderer:
         from nbconvert import HTMLExporter
 
         # Under a prefix, so that the package's other templates never shadow nbconvert's own.
-        loader = jinja2.PrefixLoader({"musk_openai": jinja2.PackageLoader(*jinja.TEMPLATES)})
+        loader = jinja2.PrefixLoader({jinja.PREFIX: jinja2.PackageLoader(*jinja.TEMPLATES)})
         self.exporter = HTMLExporter(  # type: ignore[no-untyped-call, unused-ignore]
             template_name="lab",
             extra_loaders=[loader],
-            template_file=f"musk_openai/{jinja.PAGE_TEMPLATE}",
+            template_file=f"{jinja.PREFIX}/{jinja.PAGE_TEMPLATE}",
             # Outputs carry their images already (base64); only a Markdown image read from a
             # file would need embedding, and the notebooks have none (a test checks that every
             # image of a page is in it): no second parse of each page with BeautifulSoup.
