@@ -158,6 +158,8 @@ def test_a_notebook_page_is_keyed_on_its_own_templates_and_what_they_include(
     found = jinja.page_templates()
     assert {"page.html.j2", "header.css", "header.html.j2", "pager.html.j2"} <= found
     assert not {"report.css", "front.html.j2", "facts.html.j2", "base.html.j2"} & found
+    site = jinja.site_templates()
+    assert {"report.css", "front.html.j2", "header.html.j2"} <= site and "page.html.j2" not in site
     folder = tmp_path / "templates"
     shutil.copytree(Path(jinja.__file__).parent / "templates", folder)
     pager = folder / "pager.html.j2"

@@ -189,17 +189,21 @@ def test_page_options_and_languages_render_again_without_executing(project: Proj
     assert 'href="../fr/' not in (project.out / "en" / "00-plain.html").read_text()
 
 
+def _written_again(plan: object) -> None:
+    raise AssertionError("the pages made from the dataset were written again")
+
+
 def test_a_template_or_css_edit_starts_no_kernel(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The report room is not in a run's key: an edit there starts no kernel (the templates of a
     copy of the package, edited). The style sheet of the report's own pages renders them again,
     and no notebook's page; a template of a notebook's page, or a file it includes, renders every
-    notebook's page again from the executed notebooks."""
+    notebook's page again from the executed notebooks, and none of the report's own pages."""
     import jinja2
 
     from musk_openai.report.site import jinja as site_jinja
-    from musk_openai.report.site import render
+    from musk_openai.report.site import render, site
 
     templates = project.package / "report" / "site" / "templates"  # in the copy the key reads
     loader = jinja2.FileSystemLoader(str(templates))
@@ -225,6 +229,7 @@ def test_a_template_or_css_edit_starts_no_kernel(
     assert edit("header.css", "", "/* in every page's header */\n") == set()  # included
     assert "/* in every page's header */" in nb_page.read_text()
     edited = '<style type="text/css">/* edited */'
+    monkeypatch.setattr(site, "write_shared", _written_again)
     assert edit("page.html.j2", '<style type="text/css">', edited) == set()
     assert "/* edited */" in nb_page.read_text()
     site_jinja.templates.cache_clear()

@@ -72,10 +72,10 @@ class Inputs:
     #: The notebooks folder's other files (a helper module a notebook imports, a matplotlibrc
     #: read from the kernel's working folder).
     beside: str = ""
-    #: The report room (runner, site code, templates, CSS): in the key of the report's own
-    #: pages, not of runs.
-    report: str = ""
-    #: What of it a notebook's page is made with (:func:`pages_digest`): in the keys of pages.
+    #: What of the report room (runner, site code, templates, CSS) the report's own pages are
+    #: made with, and a notebook's page (:func:`report_digests`): in the keys of pages, not of
+    #: runs.
+    site: str = ""
     pages: str = ""
 
 
@@ -92,17 +92,22 @@ def inputs(notebooks_dir: Path) -> Inputs:
 
 
 def report_digests() -> dict[str, str]:
-    """The fingerprints of the report room: all of it (``report``), and what a notebook's page
-    is made with (``pages``): all its code and files but the templates, and of the templates
-    only those of a notebook's page (:func:`~musk_openai.report.site.jinja.page_templates`:
-    ``page.html.j2``, the header, the pager and what they include). An edit to the style sheet
-    or a template of the report's own pages renders no notebook's page again."""
+    """The fingerprints of the report room for its two kinds of page: all its code and files
+    but its templates, and of these only the templates of a notebook's page (``pages``:
+    :func:`~musk_openai.report.site.jinja.page_templates`, ``page.html.j2``, the header, the
+    pager and what they include), or of the report's own pages (``site``:
+    :func:`~musk_openai.report.site.jinja.site_templates`, all but ``page.html.j2``). An edit to
+    the style sheet renders no notebook's page again, an edit to ``page.html.j2`` none of the
+    report's own pages."""
     room = files.tree(PACKAGE / "report")
     package, name = jinja.TEMPLATES  # ("musk_openai.report.site", "templates"): site/templates/
     folder = f"{package.removeprefix('musk_openai.report.').replace('.', '/')}/{name}/"
-    used = {folder + name for name in jinja.page_templates()}
-    pages = {k: v for k, v in room.items() if not k.startswith(folder) or k in used}
-    return {"report": files.digest(room), "pages": files.digest(pages)}
+
+    def digest(used: frozenset[str]) -> str:
+        kept = {folder + t for t in used}
+        return files.digest({k: v for k, v in room.items() if k in kept or folder not in k})
+
+    return {"site": digest(jinja.site_templates()), "pages": digest(jinja.page_templates())}
 
 
 def touched(folder: Path | None = None) -> dict[str, tuple[int, int, int]]:
@@ -199,8 +204,10 @@ def page_key(run_key: str, job: Job, plan: Plan, shared: Inputs) -> str:
 
 def site_key(plan: Plan, shared: Inputs) -> str:
     """The key of the report's pages made from the dataset alone (the source pages, the fact
-    explorer, the corrections): the data, all the code, the languages."""
-    what = {"key_version": KEY_VERSION, "site": asdict(shared), "langs": list(plan.langs)}
+    explorer, the corrections): the data, all the code but a notebook page's template, the
+    languages."""
+    made_with = asdict(shared) | {"pages": None}
+    what = {"key_version": KEY_VERSION, "site": made_with, "langs": list(plan.langs)}
     return "site-" + hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()
 
 

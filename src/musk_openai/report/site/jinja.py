@@ -34,16 +34,27 @@ def templates() -> Any:
 
 def page_templates() -> frozenset[str]:
     """The templates a notebook's page is made from: its own (nbconvert's environment extends
-    it), the header and the pager, and every template of the package they include, import or
-    extend, as Jinja2 finds them (:func:`jinja2.meta.find_referenced_templates`). A reference
-    known only when rendering gives every template. nbconvert's own templates are not listed:
-    they are those of its pinned version."""
+    it), the header and the pager, with what they include (:func:`with_references`)."""
+    return with_references({PAGE_TEMPLATE, HEADER_TEMPLATE, PAGER_TEMPLATE})
+
+
+def site_templates() -> frozenset[str]:
+    """The templates of the report's own pages: every template but a notebook page's own
+    (``page.html.j2``), with what they include (:func:`with_references`)."""
+    return with_references(set(templates().list_templates()) - {PAGE_TEMPLATE})
+
+
+def with_references(roots: set[str]) -> frozenset[str]:
+    """``roots`` and every template of the package they include, import or extend, as Jinja2
+    finds them (:func:`jinja2.meta.find_referenced_templates`); a reference known only when
+    rendering gives every template. nbconvert's own templates are not listed: they are those of
+    its pinned version."""
     import jinja2.meta
 
     env = templates()
     assert env.loader is not None
     ours = set(env.list_templates())
-    todo, found = [PAGE_TEMPLATE, HEADER_TEMPLATE, PAGER_TEMPLATE], set()
+    todo, found = list(roots), set()
     while todo:
         name = todo.pop()
         if name in found:
