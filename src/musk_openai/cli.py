@@ -287,7 +287,7 @@ def _figures(args: argparse.Namespace) -> int:
 
 
 def _check_notebooks(args: argparse.Namespace) -> int:
-    from musk_openai.report.runner.imports import skip_slow_optional_imports
+    from musk_openai.optional_imports import skip_slow_optional_imports
 
     skip_slow_optional_imports()  # nbformat imports jsonschema
     from musk_openai.story import notebook_checks

@@ -7,16 +7,9 @@ Two facts about imports shape the runner:
   :func:`preload` imports, in the main thread and before any worker starts, every module a
   notebook run imports (:data:`PRELOAD`); tests/test_robustness.py proves that no worker thread
   imports anything.
-* papermill imports nbformat, which imports jsonschema, which imports ``rfc3987_syntax`` when it
-  is installed (jupyter_events asks for it) and builds its IRI grammar at import: 2.2 s of the
-  2.9 s papermill takes to import, measured with ``python -X importtime``. The grammar serves
-  only jsonschema's ``iri`` format checker, which notebook validation never uses; Lark can cache
-  only LALR grammars (this one is Earley), and no option of jsonschema skips it. So
-  :func:`papermill_module` marks that one module as absent before the first import of
-  jsonschema, and jsonschema leaves out the ``iri`` checker, as it does when the module is not
-  installed. Two more checkers go the same way, for the same reason (nothing the run validates
-  has their formats): ``uri-template`` (``uri_template``, 75 ms to import) and ``duration``
-  (``isoduration`` and arrow, 17 ms). Nothing else is changed.
+* papermill imports nbformat, which imports jsonschema, whose slowest optional format checkers
+  nothing the run validates needs: :func:`papermill_module` and :func:`preload` leave them out
+  first (:mod:`musk_openai.optional_imports`).
 """
 
 from __future__ import annotations
@@ -26,6 +19,7 @@ import sys
 from types import ModuleType
 
 from musk_openai import interrupts
+from musk_openai.optional_imports import skip_slow_optional_imports
 
 #: Every module the worker threads would otherwise import on first use.
 PRELOAD = (
@@ -60,17 +54,6 @@ PRELOAD = (
 )
 # nbconvert is not here: only the main thread uses it (the pages), and it imports it while the
 # first kernels start (:class:`~.render.PageRenderer`), not before.
-
-#: Imported by jsonschema for a format checker only (``iri``: 2.2 s to import; ``uri-template``
-#: and ``duration``: 0.1 s), formats that nothing the run validates has.
-SLOW_OPTIONAL = ("rfc3987_syntax", "uri_template", "isoduration")
-
-
-def skip_slow_optional_imports() -> None:
-    """Make jsonschema, not yet imported, skip :data:`SLOW_OPTIONAL` (see the module's doc)."""
-    if "jsonschema" not in sys.modules:
-        for name in SLOW_OPTIONAL:
-            sys.modules.setdefault(name, None)  # type: ignore[arg-type]
 
 
 def papermill_module(name: str = "papermill") -> ModuleType:

@@ -19,9 +19,10 @@ from typing import IO, Any, Unpack
 
 from musk_openai import files, interrupts, paths
 from musk_openai.dataset import data
+from musk_openai.optional_imports import skip_slow_optional_imports
 from musk_openai.report.runner import outputs, reuse
 from musk_openai.report.runner.execute import Pool
-from musk_openai.report.runner.imports import preload, skip_slow_optional_imports
+from musk_openai.report.runner.imports import preload
 from musk_openai.report.runner.options import RawOptions
 from musk_openai.report.runner.plan import JOBS, plan_report
 from musk_openai.report.runner.progress import Progress
