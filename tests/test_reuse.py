@@ -232,6 +232,14 @@ def test_a_template_or_css_edit_starts_no_kernel(
     monkeypatch.setattr(site, "write_shared", _written_again)
     assert edit("page.html.j2", '<style type="text/css">', edited) == set()
     assert "/* edited */" in nb_page.read_text()
+    # a template broken by an edit: every page says it, as a failed notebook would; no kernel
+    before = nb_page.read_bytes()
+    (templates / "page.html.j2").write_text((templates / "page.html.j2").read_text() + "{% if %}")
+    report, executed = project.run()
+    assert report.exit_code == 1 and executed == set() and len(report.failures) == 4
+    said = runner.summary(report)
+    assert "its page could not be rendered" in said and "TemplateSyntaxError" in said, said
+    assert nb_page.read_bytes() == before  # the previous report stays
     site_jinja.templates.cache_clear()
 
 

@@ -29,9 +29,13 @@ class Failure:
     source_line: str
     ename: str
     evalue: str
+    #: The notebook ran; its page could not be rendered (an edited template, say).
+    page: bool = False
 
     def describe(self) -> str:
-        if self.cell is not None:
+        if self.page:
+            where = "its page could not be rendered, from the executed notebook"
+        elif self.cell is not None:
             where = f"cell {self.cell}"
             if self.executed_cell is not None and self.executed_cell != self.cell:
                 where += f" (cell {self.executed_cell} of the executed copy)"

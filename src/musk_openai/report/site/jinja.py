@@ -47,8 +47,9 @@ def site_templates() -> frozenset[str]:
 def with_references(roots: set[str]) -> frozenset[str]:
     """``roots`` and every template of the package they include, import or extend, as Jinja2
     finds them (:func:`jinja2.meta.find_referenced_templates`); a reference known only when
-    rendering gives every template. nbconvert's own templates are not listed: they are those of
-    its pinned version."""
+    rendering, or a template that is missing or cannot be parsed, gives every template.
+    nbconvert's own templates are not listed: they are those of its pinned version."""
+    import jinja2
     import jinja2.meta
 
     env = templates()
@@ -60,8 +61,12 @@ def with_references(roots: set[str]) -> frozenset[str]:
         if name in found:
             continue
         found.add(name)
-        source, _, _ = env.loader.get_source(env, name)
-        for ref in jinja2.meta.find_referenced_templates(env.parse(source)):
+        try:
+            source, _, _ = env.loader.get_source(env, name)
+            refs = list(jinja2.meta.find_referenced_templates(env.parse(source)))
+        except jinja2.TemplateError:  # missing or broken: said when the page is rendered
+            return frozenset(ours)
+        for ref in refs:
             if ref is None:
                 return frozenset(ours)
             name = ref.removeprefix(f"{PREFIX}/")

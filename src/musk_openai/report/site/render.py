@@ -48,7 +48,10 @@ class PageRenderer:
         self._lock = threading.Lock()
         if warm:  # only worth it while kernels start; else the first page compiles them
             interrupts.check()  # a Ctrl-C noted meanwhile (musk_openai.interrupts)
-            self._warm_up()
+            try:
+                self._warm_up()
+            except jinja2.TemplateError:  # an edited template: each page says it, as it fails
+                pass
 
     def _warm_up(self) -> None:
         """Render a small notebook once, while the first kernels start: the first page compiles
@@ -96,7 +99,7 @@ def render_page(result: Result, plan: Plan, renderer: PageRenderer) -> Result:
         renderer.render(job.executed, job.page, plan.notebooks_dir, nav.nav_of(job, plan))
     except Exception as exc:  # noqa: BLE001 - reported like a failed cell
         if result.ok:
-            failure = Failure(None, None, "", type(exc).__name__, str(exc))
+            failure = Failure(None, None, "", type(exc).__name__, str(exc), page=True)
             return replace(result, failure=failure)
         return result
     return replace(result, page_written=True)
