@@ -302,22 +302,12 @@ class Pool:
         while any(t.is_alive() for t in self._threads) and time.monotonic() < deadline:
             stop_kernels()  # a kernel started meanwhile is killed too
             time.sleep(0.05)
-        stop_kernels()
-        _LEFT.extend(t for t in self._threads if t.is_alive())
+        stop_kernels()  # threads still in jupyter_client's clean-up are left: daemons, and the
+        # console script ends the process without nbclient's clean-up at exit (.launch)
 
 
 #: How long, at most, a stopping pool waits for its threads once their kernels are killed.
 STOP_WAIT = 0.3
-
-#: The threads of stopped pools that were still running when their pool gave up on them.
-_LEFT: list[threading.Thread] = []
-
-
-def threads_left() -> bool:
-    """A stopped run left threads in jupyter_client's clean-up of kernels it killed. Python's
-    exit would run nbclient's clean-up of the same kernels, which waits for those threads'
-    sockets: the console script then ends without it (:mod:`musk_openai.launch`)."""
-    return any(t.is_alive() for t in _LEFT)
 
 
 def remove_scratch() -> None:
