@@ -4,20 +4,18 @@ One module per job, in the order of a run:
 
 * :mod:`.options`: the options, parsed once (:class:`Options`); :class:`OptionError` names the
   option, the value and what is allowed;
-* :mod:`.plan`: the plan (:func:`plan_report`): every option and notebook parameter checked,
-  nothing written, no kernel started;
+* :mod:`.plan`: the plan (:func:`plan_report`): every option and notebook parameter checked
+  (:mod:`.declared`: the parameters a notebook declares), nothing written, no kernel started;
+* :mod:`.reuse`: the execution cache: a run reused when nothing it depends on changed, a page
+  when its run and what it is made with did not;
 * :mod:`.imports`: what a run imports, in the main thread, before any worker (:func:`preload`);
-* :mod:`.execute`: papermill, one fresh kernel per notebook, on a pool of threads; failures
-  described by cell; Ctrl-C kills the kernels; :mod:`.kernels`: each kernel forked from a fork
-  server that has imported the kernel and the notebooks' libraries once (``MUSK_OPENAI_FORK=0``:
-  the normal launch);
-* :mod:`.render`: nbconvert's HTMLExporter for the pages, one language each (:mod:`.cells`:
-  the cells kept, the outputs for readers); :mod:`.site` for the report's own pages (the front
-  page, :mod:`.figures`; the source pages, :mod:`.sources`; the fact explorer, :mod:`.facts`;
-  their rows, :mod:`.rows`), Jinja2 templates in ``templates/``;
+* :mod:`.execute`: each notebook in a fresh kernel, launched the documented way (nbclient), on
+  a pool of threads; failures described by cell; Ctrl-C kills the kernels;
+* the pages: :mod:`musk_openai.report.site` (nbconvert's HTMLExporter for a notebook's page,
+  Jinja2 templates for the report's own);
 * :mod:`.progress`: a tqdm bar on a terminal, plain lines in a log;
 * :mod:`.run`: the run (:func:`run_plan`, :func:`run_report`), built in ``<output>/.building``
-  and put in place whole (:mod:`musk_openai.report.runner.outputs`), and its :func:`summary`.
+  and put in place whole (:mod:`.outputs`), and its :func:`summary`.
 
 Layout of the output folder (default ``reports/``), self-contained (relative links only)::
 

@@ -9,8 +9,9 @@ this environment, the Python version). What lies outside the project is not read
 kernels ignore the user's matplotlib and IPython settings (:func:`.execute.kernel_env`).
 :func:`job_key` is the SHA-256 of all of these, and it is written into the executed notebook's
 metadata (``musk_openai.run_key``). The report room (the runner, the page templates, the CSS,
-the site's code) is not in the key: pages are always rendered again from the executed
-notebooks, so an edit there starts no kernel.
+the site's code) is not in the key, so an edit there starts no kernel: pages are made from the
+executed notebooks, and made again when what they are made with changed (:func:`page_key`,
+:func:`site_key`: each on the templates its pages use, found by Jinja2).
 Quarto's ``freeze`` and jupyter-cache key on the notebook alone and cannot see the data or the
 code the notebook reads.
 

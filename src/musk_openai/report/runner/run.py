@@ -72,13 +72,13 @@ def run_plan(plan: Plan, *, stream: IO[str] | None = sys.stderr) -> Report:
     """Execute a validated plan, built aside in ``<output>/.building`` and put in place whole.
 
     A job whose inputs are those of an earlier run into this folder is not executed again: its
-    executed notebook and figures are reused (:mod:`.reuse`), unless ``plan.force``. Every page
-    is rendered again, from the executed notebooks. One run at a
-    time per output folder (:class:`outputs.OutputError` otherwise). All notebooks succeeded: the
-    new report replaces the old one, and a canonical run's figures are copied to
-    ``figures_root``. A notebook failed: the old report stays, this run goes to failed-run/.
-    Interrupted or crashed: the old report stays, nothing of this run is left, not even an entry
-    for reuse.
+    executed notebook and figures are reused (:mod:`.reuse`), unless ``plan.force``. A page is
+    rendered from the executed notebook, unless it was kept for the same inputs, templates and
+    code (:func:`.reuse.page_key`). One run at a time per output folder
+    (:class:`outputs.OutputError` otherwise). All notebooks succeeded: the new report replaces
+    the old one, and a canonical run's figures are copied to ``figures_root``. A notebook
+    failed: the old report stays, this run goes to failed-run/. Interrupted or crashed: the old
+    report stays, nothing of this run is left, not even an entry for reuse.
     """
     started = time.perf_counter()
     with outputs.locked(plan.output):
