@@ -239,6 +239,7 @@ def test_a_template_or_css_edit_starts_no_kernel(
     assert report.exit_code == 1 and executed == set() and len(report.failures) == 4
     said = runner.summary(report)
     assert "its page could not be rendered" in said and "TemplateSyntaxError" in said, said
+    assert "up to the failure" not in said  # the notebook ran to its end
     assert nb_page.read_bytes() == before  # the previous report stays
     site_jinja.templates.cache_clear()
 

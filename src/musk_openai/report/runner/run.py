@@ -307,7 +307,8 @@ def summary(report: Report) -> str:
         lines.append(f"FAILED {r.job.notebook.path.name} ({r.job.lang}), {r.failure.describe()}")
         executed = report.final(r.job.executed)
         if executed.is_file():
-            lines.append(f"    executed notebook, up to the failure: {executed}")
+            upto = "" if r.failure.page else ", up to the failure"  # a page: it ran to the end
+            lines.append(f"    executed notebook{upto}: {executed}")
     if report.failures:
         lines.append(
             f"{plan.output} keeps its previous report, if any; this run's pages: {report.index}"
