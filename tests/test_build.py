@@ -152,8 +152,8 @@ def test_a_notebook_page_is_keyed_on_its_own_templates_and_what_they_include(
 ) -> None:
     """The templates of a notebook's page are found by Jinja2, included files too: an edit to
     one of them renders every page again; the style sheet of the report's own pages does not;
-    an include named only when rendering, or a template that cannot be parsed, counts every
-    template."""
+    an include named only when rendering, or a template that cannot be parsed or read, counts
+    every template; a name is read as Jinja2 reads it ("./extra.css" is "extra.css")."""
     import jinja2
 
     found = jinja.page_templates()
@@ -164,7 +164,7 @@ def test_a_notebook_page_is_keyed_on_its_own_templates_and_what_they_include(
     folder = tmp_path / "templates"
     shutil.copytree(Path(jinja.__file__).parent / "templates", folder)
     pager = folder / "pager.html.j2"
-    pager.write_text(pager.read_text() + '{% include "extra.css" %}{% include name %}')
+    pager.write_text(pager.read_text() + '{% include "./extra.css" %}{% include name %}')
     (folder / "extra.css").write_text("")
     loader = jinja2.FileSystemLoader(str(folder))
     monkeypatch.setattr(jinja2, "PackageLoader", lambda *a, **k: loader)
@@ -175,6 +175,8 @@ def test_a_notebook_page_is_keyed_on_its_own_templates_and_what_they_include(
         pager.write_text(pager.read_text().replace("{% include name %}", ""))
         assert jinja.page_templates() == found | {"extra.css"}
         pager.write_text(pager.read_text() + "{% if %}")  # broken: the page says it, not the key
+        assert jinja.page_templates() == everything
+        (folder / "pager.html.j2").write_bytes(b"\xff\xfe not text")
         assert jinja.page_templates() == everything
     finally:
         jinja.templates.cache_clear()

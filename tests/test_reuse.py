@@ -234,13 +234,22 @@ def test_a_template_or_css_edit_starts_no_kernel(
     assert "/* edited */" in nb_page.read_text()
     # a template broken by an edit: every page says it, as a failed notebook would; no kernel
     before = nb_page.read_bytes()
-    (templates / "page.html.j2").write_text((templates / "page.html.j2").read_text() + "{% if %}")
+    page_html = (templates / "page.html.j2").read_text()
+    (templates / "page.html.j2").write_text(page_html + "{% if %}")
     report, executed = project.run()
     assert report.exit_code == 1 and executed == set() and len(report.failures) == 4
     said = runner.summary(report)
     assert "its page could not be rendered" in said and "TemplateSyntaxError" in said, said
     assert "up to the failure" not in said  # the notebook ran to its end
     assert nb_page.read_bytes() == before  # the previous report stays
+    # the header, which every page shows: the run stops, naming the template and its line
+    (templates / "page.html.j2").write_text(page_html)
+    header = templates / "header.html.j2"
+    header.write_text(header.read_text() + "\n{% endfo %}")
+    site_jinja.templates.cache_clear()
+    with pytest.raises(site_jinja.TemplateProblem, match=r"header\.html\.j2, line \d+: .*endfo"):
+        project.run()
+    assert nb_page.read_bytes() == before
     site_jinja.templates.cache_clear()
 
 
@@ -312,6 +321,32 @@ def test_inputs_changed_during_the_run_leave_no_entry(
     monkeypatch.setattr(reuse, "inputs", real)
     assert _entries(project.out) == entries
     assert project.run()[1] == {"00-plain fr", "00-plain en"}
+
+
+def test_a_template_edited_as_pages_render_keeps_none_of_them(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No kernel runs but every page is rendered (a page template and the CSS edited): an edit
+    during the run (the inputs at its end are not those of its start) keeps no page for later
+    runs, which would be kept under the key of the templates before the edit."""
+    import jinja2
+
+    from musk_openai.report.site import jinja as site_jinja
+
+    templates = project.package / "report" / "site" / "templates"
+    loader = jinja2.FileSystemLoader(str(templates))
+    monkeypatch.setattr(jinja2, "PackageLoader", lambda *a, **k: loader)
+    site_jinja.templates.cache_clear()
+    for name in ("page.html.j2", "report.css"):
+        (templates / name).write_text((templates / name).read_text() + "\n")
+    entries = _entries(project.out)
+    real = reuse.inputs
+    calls = iter([real(project.nbs), reuse.Inputs("edited during the run", "", "")])
+    monkeypatch.setattr(reuse, "inputs", lambda _: next(calls))
+    report, executed = project.run()
+    site_jinja.templates.cache_clear()
+    assert report.exit_code == 0 and executed == set()
+    assert _entries(project.out) == entries
 
 
 def test_a_run_interrupted_half_way_leaves_no_entry_a_later_run_trusts(tmp_path: Path) -> None:

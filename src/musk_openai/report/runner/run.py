@@ -17,6 +17,8 @@ from functools import partial
 from pathlib import Path
 from typing import IO, Any, Unpack
 
+import jinja2
+
 from musk_openai import files, interrupts, paths
 from musk_openai.dataset import data
 from musk_openai.optional_imports import skip_slow_optional_imports
@@ -26,7 +28,7 @@ from musk_openai.report.runner.imports import preload
 from musk_openai.report.runner.options import RawOptions
 from musk_openai.report.runner.plan import JOBS, plan_report
 from musk_openai.report.runner.progress import Progress
-from musk_openai.report.site import render, site
+from musk_openai.report.site import jinja, render, site
 from musk_openai.report.types import BUILDING, Job, Plan, Result
 
 
@@ -87,7 +89,10 @@ def run_plan(plan: Plan, *, stream: IO[str] | None = sys.stderr) -> Report:
         try:
             # Ctrl-C acted on where the main thread waits, never inside an import (.interrupts)
             with interrupts.deferred():
-                results = _build(plan, building, store, stream)
+                try:
+                    results = _build(plan, building, store, stream)
+                except jinja2.TemplateError as exc:  # a notebook's page says it; others, here
+                    raise jinja.TemplateProblem.of(exc) from None
             failed = any(not r.ok for r in results)
             location = outputs.install(plan.output, building, failed)
         except BaseException:
@@ -123,16 +128,17 @@ def _build(plan: Plan, building: Path, store: reuse.Store, stream: IO[str] | Non
     interrupts.check()  # a Ctrl-C up to here: nothing of the run is kept, not even in the cache
     site.write_site(plan, results, dataset_version(inputs), shared_done=True)
     interrupts.check()
-    # nothing is saved if the inputs changed during the run, even back to what they were
-    unchanged = not todo or (
+    kept = {r.job.label for r in reused if r.page_written}
+    rendered = [r for r in results if r.ok and r.page_written and r.job.label not in kept]
+    # nothing is saved if the inputs changed during the run, even back to what they were (a
+    # template edited as pages render: a page would be kept under the key of the one before)
+    unchanged = not (todo or rendered or not shared) or (
         reuse.inputs(plan.notebooks_dir) == inputs and reuse.touched() == written
     )
     save_for_reuse(store, results, keys, unchanged=unchanged)
     if unchanged:
-        kept = {r.job.label for r in reused if r.page_written}
-        for r in results:
-            if r.ok and r.page_written and r.job.label not in kept:
-                store.save_files(pages[r.job.label], r.job.label, building, [r.job.page])
+        for r in rendered:
+            store.save_files(pages[r.job.label], r.job.label, building, [r.job.page])
         if not shared:
             what = "the pages made from the dataset"
             store.save_files(shared_key, what, building, site.shared_pages(plan))

@@ -6,6 +6,8 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from musk_openai.errors import ProjectError
+
 #: The package and folder of the templates (package data).
 TEMPLATES = ("musk_openai.report.site", "templates")
 PAGE_TEMPLATE = "page.html.j2"
@@ -15,6 +17,21 @@ HEADER_TEMPLATE = "header.html.j2"
 PAGER_TEMPLATE = "pager.html.j2"
 #: The prefix under which nbconvert's environment sees the package's templates (:mod:`.render`).
 PREFIX = "musk_openai"
+
+
+class TemplateProblem(ProjectError):
+    """A template of the package that cannot be used (an edit broke it): which, where, why."""
+
+    exit_code = 1
+    prefix = "a template of the report cannot be used: "
+
+    @classmethod
+    def of(cls, exc: Exception) -> TemplateProblem:
+        """From Jinja2's error (:class:`jinja2.TemplateError`: its template, line and message)."""
+        name = getattr(exc, "name", None) or getattr(exc, "filename", None)
+        line = getattr(exc, "lineno", None)
+        where = f"{name}, line {line}: " if name and line else f"{name}: " if name else ""
+        return cls(f"{where}{getattr(exc, 'message', None) or exc}")
 
 
 @functools.cache
@@ -64,12 +81,14 @@ def with_references(roots: set[str]) -> frozenset[str]:
         try:
             source, _, _ = env.loader.get_source(env, name)
             refs = list(jinja2.meta.find_referenced_templates(env.parse(source)))
-        except jinja2.TemplateError:  # missing or broken: said when the page is rendered
+        except (jinja2.TemplateError, UnicodeError):  # said when the page is rendered
             return frozenset(ours)
         for ref in refs:
             if ref is None:
                 return frozenset(ours)
-            name = ref.removeprefix(f"{PREFIX}/")
+            # as Jinja2 reads a name: "musk_openai/./x" and "musk_openai//x" are "musk_openai/x"
+            parts = [p for p in ref.split("/") if p not in ("", ".")]
+            name = "/".join(parts[1:] if parts[:1] == [PREFIX] else parts)
             if name in ours:  # unprefixed in page.html.j2, nbconvert's; ours too: counted
                 todo.append(name)
     return frozenset(found)
