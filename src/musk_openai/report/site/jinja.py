@@ -64,7 +64,7 @@ def site_templates() -> frozenset[str]:
 def with_references(roots: set[str]) -> frozenset[str]:
     """``roots`` and every template of the package they include, import or extend, as Jinja2
     finds them (:func:`jinja2.meta.find_referenced_templates`); a reference known only when
-    rendering, or a template that is missing or cannot be parsed, gives every template.
+    rendering, or a template that is missing, not text or cannot be parsed, gives every template.
     nbconvert's own templates are not listed: they are those of its pinned version."""
     import jinja2
     import jinja2.meta
